@@ -1,0 +1,104 @@
+# shipsync: one non-recursive Makefile.
+#
+# Every directory tools/NAME/ is a tool: all its .c files link into build/bin/NAME.
+# tools/NAME/NAME.c holds main(); the other files are the tool's core, which
+# unit tests (tests/unit/NAME.c) and fuzz targets (tests/fuzz/NAME.c) link too.
+
+include config.mk
+
+.DELETE_ON_ERROR:
+.SUFFIXES:
+
+# Sanitized objects live apart so that switching builds never mixes them.
+ifeq ($(SANITIZE),)
+B = build
+else
+B = build/san
+SANFLAGS = -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer
+endif
+
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+
+ALL_CFLAGS  = -std=c11 -D_GNU_SOURCE -Icommon $(PKG_CFLAGS) $(CFLAGS) $(SANFLAGS) \
+              $(if $(DEVELOPER),$(DEVFLAGS)) -DSHIPSYNC_VERSION='"$(VERSION)"'
+ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
+LIBS        = $(PKG_LIBS) -lpthread
+
+TOOLS      := $(notdir $(patsubst %/,%,$(wildcard tools/*/)))
+COMMON_SRC := $(wildcard common/*.c)
+COMMON_OBJ := $(COMMON_SRC:%.c=$(B)/%.o)
+COMMON_LIB := $(B)/libcommon.a
+BINS       := $(TOOLS:%=$(B)/bin/%)
+UNIT_SRC   := $(wildcard tests/unit/*.c)
+UNIT_BINS  := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/unit/%)
+MAN1       := $(wildcard man/*.1)
+MAN7       := $(wildcard man/*.7)
+
+all: $(BINS)
+
+# Sources of one tool, and its core (every source but the one holding main).
+tool_src  = $(wildcard tools/$(1)/*.c)
+tool_core = $(filter-out tools/$(1)/$(1).c,$(call tool_src,$(1)))
+tool_hdr  = $(wildcard tools/$(1)/*.h)
+
+$(B)/%.o: %.c $(wildcard common/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(COMMON_LIB): $(COMMON_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+.SECONDEXPANSION:
+$(B)/bin/%: $$(patsubst %.c,$(B)/%.o,$$(call tool_src,$$*)) $(COMMON_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/tools/%.o: $$(wildcard $$(dir tools/%)*.h)
+
+# A unit test links common and, when it is named after a tool, that tool's core.
+$(B)/tests/unit/%: $(B)/tests/unit/%.o $$(patsubst %.c,$(B)/%.o,$$(call tool_core,$$*)) $(COMMON_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+# Fuzz targets: clang's libFuzzer, always with the sanitizers, objects of their own.
+FUZZ_SRC  := $(wildcard tests/fuzz/*.c)
+FUZZ_BINS := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+FUZZFLAGS  = -std=c11 -D_GNU_SOURCE -Icommon $(PKG_CFLAGS) -O1 -g \
+             -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+             -DSHIPSYNC_VERSION='"$(VERSION)"'
+build/fuzz/%: tests/fuzz/%.c $$(call tool_core,$$(firstword $$(subst -fuzz-, ,$$*))) $(COMMON_SRC) $(wildcard common/*.h)
+	@mkdir -p $(@D)
+	$(FUZZCC) $(FUZZFLAGS) -o $@ $(filter %.c,$^) $(LIBS)
+
+units: $(UNIT_BINS)
+fuzz: $(FUZZ_BINS)
+
+# The one test command: installs what it needs, starts services, runs everything.
+check:
+	tests/run
+
+lint-man:
+	mandoc -Tlint -Wwarning $(MAN1) $(MAN7)
+
+install: all
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANPREFIX)/man1 $(DESTDIR)$(MANPREFIX)/man7 $(DESTDIR)$(DATADIR)
+	cp -f $(BINS) $(DESTDIR)$(BINDIR)/
+	cd $(DESTDIR)$(BINDIR) && chmod 755 $(TOOLS)
+	$(if $(MAN1),cp -f $(MAN1) $(DESTDIR)$(MANPREFIX)/man1/)
+	$(if $(MAN7),cp -f $(MAN7) $(DESTDIR)$(MANPREFIX)/man7/)
+	cp -f mk/*.mk $(DESTDIR)$(DATADIR)/
+
+uninstall:
+	cd $(DESTDIR)$(BINDIR) && rm -f $(TOOLS)
+	$(if $(MAN1),cd $(DESTDIR)$(MANPREFIX)/man1 && rm -f $(notdir $(MAN1)))
+	$(if $(MAN7),cd $(DESTDIR)$(MANPREFIX)/man7 && rm -f $(notdir $(MAN7)))
+	cd $(DESTDIR)$(DATADIR) && rm -f $(notdir $(wildcard mk/*.mk))
+	-rmdir $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build
+
+.PHONY: all units fuzz check lint-man install uninstall clean

@@ -1,0 +1,36 @@
+# Sourced by every bench/*.sh: time commands as whole processes, several runs,
+# and report medians, peak memory and ratios against the anchor of the same run.
+#
+#   measure NAME RUNS CMD [ARG ...]   times CMD RUNS times (after one warm-up);
+#                                     sets MEDIAN_S[NAME] and PEAK_KB[NAME]
+#   report NAME ANCHOR                prints "NAME vs ANCHOR: ratio" (anchor/NAME)
+# Set BENCH_SETUP to a shell function name to run it before every timed run
+# (for a fresh registry or a reset index); it is not timed.
+
+declare -A MEDIAN_S PEAK_KB
+BENCH_RUNS=${BENCH_RUNS:-5}
+
+median() {
+	sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+measure() {
+	local name=$1 runs=$2 i out
+	shift 2
+	local times=() peaks=()
+	for i in $(seq 0 "$runs"); do
+		[ -z "${BENCH_SETUP:-}" ] || "$BENCH_SETUP"
+		out=$( { /usr/bin/time -f '%e %M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -n 1)
+		[ "$i" -eq 0 ] && continue	# warm-up
+		times+=("${out% *}"); peaks+=("${out#* }")
+	done
+	MEDIAN_S[$name]=$(printf '%s\n' "${times[@]}" | median)
+	PEAK_KB[$name]=$(printf '%s\n' "${peaks[@]}" | sort -n | tail -n 1)
+	printf '%-28s median %8.3f s  peak %7d KiB  (%d runs)\n' "$name" "${MEDIAN_S[$name]}" "${PEAK_KB[$name]}" "$runs"
+}
+
+report() {
+	local name=$1 anchor=$2
+	awk -v a="${MEDIAN_S[$anchor]}" -v b="${MEDIAN_S[$name]}" -v n="$name" -v m="$anchor" \
+		'BEGIN { if (b > 0) printf "%s is %.2fx faster than %s (median %.3f s vs %.3f s)\n", n, a / b, m, b, a; else printf "%s: too fast to time against %s (%.3f s)\n", n, m, a }'
+}

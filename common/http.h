@@ -1,0 +1,71 @@
+/*
+ * HTTP over libcurl with curl's own retry rules.
+ *
+ * - Retries on 408, 429, 5xx and connection faults (refused, reset, timeout),
+ *   doubling the wait each time with jitter, honouring Retry-After (seconds or
+ *   an HTTP date), one warning line per retry; never past the overall deadline.
+ * - TLS is always verified (CURL_CA_BUNDLE / SSL_CERT_FILE name another CA file).
+ * - The Authorization value in req->auth goes only to the host of req->url: when
+ *   a redirect leads to another host (or port or scheme) it is dropped.
+ * - Every message redacts req->auth and whatever was given to secret_add().
+ */
+#ifndef HTTP_H
+#define HTTP_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include <curl/curl.h>
+
+#include "strbuf.h"
+
+struct http_request {
+	const char *method;		/* NULL means GET, or POST when body/mime is set; "HEAD" sends no body */
+	const char *url;
+	const char *const *headers;	/* "Name: value" strings, NULL-terminated, or NULL */
+	const char *auth;		/* full Authorization value ("Bearer x", "Basic y"), or NULL */
+
+	const void *body;		/* request body in memory, or NULL */
+	size_t body_len;
+	FILE *body_file;		/* or a body streamed from a file of body_len bytes */
+	curl_mime *mime;		/* or a multipart/form-data body (libcurl's mime API) */
+
+	FILE *download;			/* write the response body here instead of resp->body */
+	int follow_redirects;		/* follow 3xx (Authorization kept to the first host) */
+	int no_retry;			/* one attempt only: for requests that must not repeat */
+	long timeout_ms;		/* per attempt; 0: 30 s */
+	long deadline_ms;		/* overall, retries included; 0: 120 s (SHIPSYNC_HTTP_DEADLINE_MS overrides) */
+	int max_retries;		/* 0: 5; -1: none */
+	const char *progress_label;	/* show a progress bar on stderr when it is a terminal */
+	const char *ca_file;		/* trust this CA bundle instead of the system's */
+	const char *unix_socket;	/* connect through this unix socket (the Docker Engine API) */
+};
+
+struct http_response {
+	long status;			/* 0 when no response arrived */
+	struct strbuf body;
+	struct strbuf headers;		/* raw headers of the last response, "Name: value\r\n" lines */
+	char *effective_url;		/* after redirects */
+	int attempts;
+};
+
+#define HTTP_RESPONSE_INIT { 0, STRBUF_INIT, STRBUF_INIT, NULL, 0 }
+
+/*
+ * Perform the request. 0 when a final response arrived (whatever its status:
+ * the caller judges 4xx); -1 with the error printed when none did, because of
+ * connection faults or 5xx/429 that outlasted the retries or the deadline.
+ * resp->status still holds the last status seen in that case.
+ */
+int http_request(const struct http_request *req, struct http_response *resp);
+void http_response_release(struct http_response *resp);
+
+/* A malloc'ed copy of the value of the last header called name, or NULL. */
+char *http_header(const struct http_response *resp, const char *name);
+
+/* The exit code that fits a failed request or a final status (401/403 -> EXIT_AUTH, ...). */
+int http_exit_code(long status);
+
+/* URL-encode s (RFC 3986 unreserved kept) onto sb. */
+void http_urlencode(struct strbuf *sb, const char *s);
+
+#endif

@@ -1,0 +1,31 @@
+/*
+ * Run a program from an argv vector (never through a shell), feed it
+ * input and capture its output without deadlocking on full pipes.
+ */
+#ifndef RUN_H
+#define RUN_H
+
+#include <stddef.h>
+
+struct strbuf;
+
+struct run_cmd {
+	const char *const *argv;	/* argv[0] is looked up in PATH */
+	const char *const *env;		/* extra "NAME=value" entries, NULL-terminated, or NULL */
+	const char *dir;		/* working directory, or NULL */
+	const char *in;			/* bytes for stdin, or NULL for /dev/null */
+	size_t in_len;
+	struct strbuf *out;		/* captures stdout, or NULL to inherit it */
+	struct strbuf *err;		/* captures stderr, or NULL to inherit it */
+};
+
+/*
+ * The exit status (0-255), 128+N when killed by signal N, or -1 (error
+ * printed) when the program could not be started at all.
+ */
+int run_command(const struct run_cmd *cmd);
+
+/* Shorthand: run argv, capture stdout into out (may be NULL), inherit stderr. */
+int run_capture(const char *const *argv, struct strbuf *out);
+
+#endif
