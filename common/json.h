@@ -10,7 +10,10 @@
 
 #include <stddef.h>
 
+#ifndef JSMN_STRICT
 #define JSMN_STRICT
+#endif
+#define JSMN_HEADER
 #include <jsmn.h>
 
 struct strbuf;
