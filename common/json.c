@@ -11,6 +11,74 @@
 #include "strbuf.h"
 #include "util.h"
 
+static int is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* RFC 8259 number: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
+static int valid_number(const char *s, const char *end)
+{
+	if (s < end && *s == '-')
+		s++;
+	if (s < end && *s == '0')
+		s++;
+	else if (s < end && is_digit(*s))
+		while (s < end && is_digit(*s))
+			s++;
+	else
+		return 0;
+	if (s < end && *s == '.') {
+		if (++s >= end || !is_digit(*s))
+			return 0;
+		while (s < end && is_digit(*s))
+			s++;
+	}
+	if (s < end && (*s == 'e' || *s == 'E')) {
+		if (++s < end && (*s == '+' || *s == '-'))
+			s++;
+		if (s >= end || !is_digit(*s))
+			return 0;
+		while (s < end && is_digit(*s))
+			s++;
+	}
+	return s == end;
+}
+
+/* jsmn's strict mode still lets through raw control characters and words like "tru". */
+static int valid_token(const char *text, const jsmntok_t *t)
+{
+	const char *s = text + t->start, *end = text + t->end;
+	size_t n = (size_t)(end - s);
+
+	if (t->type == JSMN_STRING) {
+		for (; s < end; s++)
+			if ((unsigned char)*s < 0x20)
+				return 0;
+		return 1;
+	}
+	if (t->type != JSMN_PRIMITIVE)
+		return 1;
+	if ((n == 4 && !memcmp(s, "true", 4)) || (n == 5 && !memcmp(s, "false", 5)) || (n == 4 && !memcmp(s, "null", 4)))
+		return 1;
+	return valid_number(s, end);
+}
+
+/* jsmn takes {"k"} for an object; every key must be a string followed by one value. */
+static int valid_members(const struct json *j, int obj)
+{
+	int t = obj + 1;
+
+	if (j->tok[obj].type != JSMN_OBJECT)
+		return 1;
+	for (int i = 0; i < j->tok[obj].size; i++) {
+		if (t + 1 >= j->ntok || j->tok[t].type != JSMN_STRING || j->tok[t].size != 1)
+			return 0;
+		t = json_skip(j, t + 1);
+	}
+	return 1;
+}
+
 int json_parse(struct json *j, const char *text, size_t len)
 {
 	jsmn_parser p;
@@ -31,9 +99,15 @@ int json_parse(struct json *j, const char *text, size_t len)
 		return -1;
 	}
 	j->ntok = n;
-	/* jsmn stops after the first value; anything but whitespace after it is junk. */
-	for (size_t i = (size_t)j->tok[0].end; i < len; i++) {
-		if (!strchr(" \t\r\n", text[i])) {
+	for (int i = 0; i < n; i++) {
+		if (!valid_token(text, &j->tok[i]) || !valid_members(j, i)) {
+			json_release(j);
+			return -1;
+		}
+	}
+	/* jsmn stops after the first value; anything but white space after it is junk. */
+	for (size_t i = (size_t)j->tok[0].end + (j->tok[0].type == JSMN_STRING); i < len; i++) {
+		if (text[i] != ' ' && text[i] != '\t' && text[i] != '\r' && text[i] != '\n') {
 			json_release(j);
 			return -1;
 		}
@@ -50,7 +124,11 @@ void json_release(struct json *j)
 
 int json_skip(const struct json *j, int tok)
 {
-	int end = j->tok[tok].end, next = tok + 1;
+	int end, next = tok + 1;
+
+	if (tok < 0 || tok >= j->ntok)
+		return j->ntok;
+	end = j->tok[tok].end;
 
 	while (next < j->ntok && j->tok[next].start < end)
 		next++;
