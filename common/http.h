@@ -7,7 +7,13 @@
  * - TLS is always verified (CURL_CA_BUNDLE / SSL_CERT_FILE name another CA file).
  * - The Authorization value in req->auth goes only to the host of req->url: when
  *   a redirect leads to another host (or port or scheme) it is dropped.
- * - Every message redacts req->auth and whatever was given to secret_add().
+ * - Every message redacts req->auth and whatever was given to secret_add(), and
+ *   shows URLs without their user:password part.
+ *
+ * Environment: SHIPSYNC_HTTP_DEADLINE_MS replaces the default deadline,
+ * SHIPSYNC_HTTP_RETRY_DELAY_MS the default first wait between attempts (tests
+ * use both to keep failures fast); CURL_CA_BUNDLE, then SSL_CERT_FILE, name
+ * the CA bundle when req->ca_file does not; the usual proxy variables apply.
  */
 #ifndef HTTP_H
 #define HTTP_H
@@ -26,10 +32,13 @@ struct http_request {
 
 	const void *body;		/* request body in memory, or NULL */
 	size_t body_len;
-	FILE *body_file;		/* or a body streamed from a file of body_len bytes */
+	FILE *body_file;		/* or a body streamed from a file of body_len bytes, read from
+					   its current offset (seeked back to it for a retry) */
 	curl_mime *mime;		/* or a multipart/form-data body (libcurl's mime API) */
 
-	FILE *download;			/* write the response body here instead of resp->body */
+	FILE *download;			/* write a 2xx response body here instead of resp->body
+					   (other bodies still go to resp->body); rewound and
+					   truncated before a retry, so it must be seekable to retry */
 	int follow_redirects;		/* follow 3xx (Authorization kept to the first host) */
 	int no_retry;			/* one attempt only: for requests that must not repeat */
 	long timeout_ms;		/* per attempt; 0: 30 s */
@@ -38,6 +47,9 @@ struct http_request {
 	const char *progress_label;	/* show a progress bar on stderr when it is a terminal */
 	const char *ca_file;		/* trust this CA bundle instead of the system's */
 	const char *unix_socket;	/* connect through this unix socket (the Docker Engine API) */
+	long retry_delay_ms;		/* first wait between attempts, doubled each retry (with
+					   jitter); 0: 1 s (SHIPSYNC_HTTP_RETRY_DELAY_MS overrides) */
+	int quiet;			/* print nothing, not even the final error: the caller reports */
 };
 
 struct http_response {
@@ -62,7 +74,12 @@ void http_response_release(struct http_response *resp);
 /* A malloc'ed copy of the value of the last header called name, or NULL. */
 char *http_header(const struct http_response *resp, const char *name);
 
-/* The exit code that fits a failed request or a final status (401/403 -> EXIT_AUTH, ...). */
+/*
+ * The exit code that fits a failed request or a final status: 2xx -> EXIT_OK;
+ * 401, 403 -> EXIT_AUTH; 404, 410 -> EXIT_NOTFOUND; 409 -> EXIT_CONFLICT;
+ * 0 (no response), 408, 429, 5xx -> EXIT_TEMPFAIL; anything else (3xx not
+ * followed, other 4xx) -> EXIT_NO.
+ */
 int http_exit_code(long status);
 
 /* URL-encode s (RFC 3986 unreserved kept) onto sb. */
