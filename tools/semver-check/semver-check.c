@@ -164,7 +164,8 @@ static int sort_or_max(enum mode mode, const char *path)
 		return EXIT_DATA;
 	}
 	if (mode == SORT) {
-		qsort(lines, nr, sizeof(*lines), compare_lines);
+		if (nr)
+			qsort(lines, nr, sizeof(*lines), compare_lines);
 		for (size_t i = 0; i < nr; i++)
 			print_line(&lines[i]);
 	} else {
@@ -179,7 +180,9 @@ static int sort_or_max(enum mode mode, const char *path)
 		else
 			status = EXIT_NOTFOUND;
 		if (!best)
-			error("'%s' holds no %sversion", path, mode == MAX_STABLE ? "stable " : "");
+			error("%s%s%s holds no %sversion", strcmp(path, "-") ? "'" : "",
+				strcmp(path, "-") ? path : "the input", strcmp(path, "-") ? "'" : "",
+				mode == MAX_STABLE ? "stable " : "");
 	}
 	free(lines);
 	strbuf_release(&input);

@@ -1,0 +1,236 @@
+/* Unit tests of semver-check's core: grammar, precedence, bumps, renderings. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../tools/semver-check/semver.h"
+#include "strbuf.h"
+#include "test.h"
+#include "util.h"
+
+static int valid(const char *s, unsigned flags)
+{
+	struct semver v;
+
+	return !semver_parse(&v, s, strlen(s), flags, NULL);
+}
+
+static int cmp(const char *a, const char *b)
+{
+	struct semver x, y;
+
+	if (semver_parse(&x, a, strlen(a), 0, NULL) || semver_parse(&y, b, strlen(b), 0, NULL))
+		return 99;
+	return semver_compare(&x, &y);
+}
+
+static char *bump(const char *s, const char *level, const char *preid, int base)
+{
+	struct strbuf out = STRBUF_INIT;
+	struct semver v;
+
+	if (semver_parse(&v, s, strlen(s), 0, NULL) ||
+	    semver_bump(&out, &v, semver_level(level), preid, base, NULL)) {
+		strbuf_release(&out);
+		return NULL;
+	}
+	return strbuf_detach(&out, NULL);
+}
+
+static char *render(const char *s, int docker, struct strbuf *why)
+{
+	struct strbuf out = STRBUF_INIT;
+	struct semver v;
+	int ret;
+
+	if (semver_parse(&v, s, strlen(s), 0, NULL))
+		return NULL;
+	ret = docker ? semver_docker_tag(&out, &v, why) : semver_pep440(&out, &v, why);
+	if (ret) {
+		strbuf_release(&out);
+		return NULL;
+	}
+	return strbuf_detach(&out, NULL);
+}
+
+static void check_bump(const char *s, const char *level, const char *preid, int base, const char *want)
+{
+	char *got = bump(s, level, preid, base);
+	char what[160];
+
+	snprintf(what, sizeof(what), "%s %s %s %d -> %s", s, level, preid ? preid : "-", base,
+		want ? want : "refused");
+	if (want)
+		CHECK_STR(got, want, what);
+	else
+		CHECK(!got, what);
+	free(got);
+}
+
+static void test_grammar(void)
+{
+	static const char *const good[] = {
+		"0.0.0", "1.2.3", "10.20.30", "1.1.2-prerelease+meta", "1.0.0-alpha.beta.1",
+		"1.0.0-0A.is.legal", "1.2.3----RC-SNAPSHOT.12.9.1--.12+788", "1.0.0+0.build.1-rc.10000aaa-kk-0.1",
+		"99999999999999999999999.999999999999999999.99999999999999999", "1.2.3-0", "1.2.3+01",
+	};
+	static const char *const bad[] = {
+		"", "1", "1.2", "1.2.3.4", "01.1.1", "1.01.1", "1.1.01", "1.2.3-0123", "1.2.3-0123.0",
+		"1.2.3-", "1.2.3+", "1.2.3-+", "1.2.3-a..b", "1.2.3+a..b", "1.2.3-a.", "+invalid",
+		"-1.2.3", "1.2.3-a_b", "1.2.3 ", " 1.2.3", "v1.2.3", "1.2.3+a+b", "a.b.c", "1.2.-3",
+	};
+
+	for (size_t i = 0; i < sizeof(good) / sizeof(*good); i++)
+		CHECK(valid(good[i], 0), good[i]);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
+		CHECK(!valid(bad[i], 0), bad[i]);
+	CHECK(valid("v1.2.3", SEMVER_ALLOW_V), "--allow-v accepts one v");
+	CHECK(!valid("vv1.2.3", SEMVER_ALLOW_V), "--allow-v accepts only one v");
+	CHECK(!valid("V1.2.3", SEMVER_ALLOW_V), "--allow-v accepts only a lowercase v");
+	CHECK(!semver_parse(&(struct semver){ 0 }, "1.2.3\0x", 5, 0, NULL), "length bounds the input");
+	CHECK(semver_parse(&(struct semver){ 0 }, "1.2.3\0x", 7, 0, NULL), "a NUL byte is refused");
+}
+
+static void test_reasons(void)
+{
+	struct strbuf why = STRBUF_INIT;
+	struct semver v;
+
+	semver_parse(&v, "1.2.03", 6, 0, &why);
+	CHECK_STR(why.buf, "the patch version '03' has a leading zero", "leading zero reason");
+	strbuf_reset(&why);
+	semver_parse(&v, "1.2.3-a\tb", 9, 0, &why);
+	CHECK_STR(why.buf, "expected '.', '+' or the end in the prerelease at byte 8, found a tab", "tab reason");
+	strbuf_reset(&why);
+	semver_quote(&why, "a'\x01", 3);
+	CHECK_STR(why.buf, "'a\\x27\\x01'", "quote escapes quotes and control bytes");
+	strbuf_release(&why);
+}
+
+static void test_parts(void)
+{
+	struct semver v;
+	const char *s = "v12.0.345-rc.1.x-y+b.7";
+
+	CHECK(!semver_parse(&v, s, strlen(s), SEMVER_ALLOW_V, NULL), "parses with a v");
+	CHECK(v.major.len == 2 && !memcmp(v.major.p, "12", 2), "major");
+	CHECK(v.minor.len == 1 && *v.minor.p == '0', "minor");
+	CHECK(v.patch.len == 3 && !memcmp(v.patch.p, "345", 3), "patch");
+	CHECK(v.pre.len == 8 && !memcmp(v.pre.p, "rc.1.x-y", 8), "prerelease");
+	CHECK(v.build.len == 3 && !memcmp(v.build.p, "b.7", 3), "build");
+}
+
+static void test_precedence(void)
+{
+	/* Ascending, each strictly above the one before. */
+	static const char *const chain[] = {
+		"0.0.0-0", "0.0.0", "0.0.1", "0.1.0", "1.0.0-0", "1.0.0-1", "1.0.0-9", "1.0.0-10",
+		"1.0.0-A", "1.0.0-Z", "1.0.0-a", "1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-alpha.beta",
+		"1.0.0-beta", "1.0.0-beta.2", "1.0.0-beta.11", "1.0.0-rc.1", "1.0.0", "1.0.1",
+		"1.9.0", "1.10.0", "2.0.0", "9007199254740991.0.0", "90071992547409910.0.0",
+		"100000000000000000000000000000.0.0",
+	};
+	size_t n = sizeof(chain) / sizeof(*chain);
+	int ok = 1;
+
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < n; j++) {
+			int want = i < j ? -1 : i > j;
+			if (cmp(chain[i], chain[j]) != want) {
+				printf("# compare(%s, %s) = %d, want %d\n", chain[i], chain[j],
+					cmp(chain[i], chain[j]), want);
+				ok = 0;
+			}
+		}
+	CHECK(ok, "every pair of the chain compares by its position (antisymmetric, transitive)");
+	CHECK_INT(cmp("1.0.0+a", "1.0.0+b"), 0, "build metadata is ignored");
+	CHECK_INT(cmp("1.0.0-x+a", "1.0.0-x"), 0, "build metadata after a prerelease is ignored");
+	CHECK_INT(semver_compare_ident("2", 1, "10", 2), -1, "numeric identifiers compare as numbers");
+	CHECK_INT(semver_compare_ident("99", 2, "a", 1), -1, "numeric below alphanumeric");
+	CHECK_INT(semver_compare_ident("ab", 2, "a", 1), 1, "a longer alphanumeric prefix is higher");
+	CHECK_INT(semver_compare_ident("1a", 2, "9", 1), 1, "1a is alphanumeric");
+}
+
+static void test_format(void)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct semver v;
+
+	semver_parse(&v, "v1.2.3-rc.1+b", 13, SEMVER_ALLOW_V, NULL);
+	semver_format(&sb, &v, 1);
+	CHECK_STR(sb.buf, "1.2.3-rc.1+b", "format drops the v and keeps build");
+	strbuf_reset(&sb);
+	semver_format(&sb, &v, 0);
+	CHECK_STR(sb.buf, "1.2.3-rc.1", "format without build");
+	strbuf_release(&sb);
+}
+
+static void test_bump(void)
+{
+	check_bump("1.2.3", "major", NULL, 0, "2.0.0");
+	check_bump("1.0.0-rc.1", "major", NULL, 0, "1.0.0");
+	check_bump("1.2.0-rc.1", "minor", NULL, 0, "1.2.0");
+	check_bump("1.2.3-rc.1", "minor", NULL, 0, "1.3.0");
+	check_bump("1.2.3+b", "patch", NULL, 0, "1.2.4");
+	check_bump("1.2.3", "preminor", "rc", 1, "1.3.0-rc.1");
+	check_bump("1.3.0-rc.1", "prerelease", NULL, 0, "1.3.0-rc.2");
+	check_bump("1.3.0-rc.1", "prerelease", "rc", 0, "1.3.0-rc.2");
+	check_bump("1.3.0-rc.1", "prerelease", "beta", 0, "1.3.0-beta.0");
+	check_bump("1.3.0-rc.2", "release", NULL, 0, "1.3.0");
+	check_bump("1.3.0", "release", NULL, 0, NULL);
+	check_bump("1.2.3-dev", "prerelease", "dev", SEMVER_BASE_NONE, NULL);
+	check_bump("1.2.3", "prerelease", "", SEMVER_BASE_NONE, NULL);
+	check_bump("1.2.3", "prerelease", "a/b", 0, NULL);
+	check_bump("1.2.3", "prepatch", "dev", SEMVER_BASE_NONE, "1.2.4-dev");
+	check_bump("1.2.3-x.9.y", "prerelease", NULL, 0, "1.2.3-x.10.y");
+	check_bump("9.99.999", "patch", NULL, 0, "9.99.1000");
+	check_bump("99999999999999999999.0.0", "major", NULL, 0, "100000000000000000000.0.0");
+	CHECK_INT(semver_level("fake"), -1, "unknown level");
+	CHECK_INT(semver_level("prerelease"), SEMVER_PRERELEASE, "known level");
+}
+
+static void check_render(const char *s, int docker, const char *want)
+{
+	struct strbuf why = STRBUF_INIT;
+	char *got = render(s, docker, &why);
+	char what[160];
+
+	snprintf(what, sizeof(what), "%s %s -> %s", docker ? "docker" : "pep440", s, want ? want : "refused");
+	if (want)
+		CHECK_STR(got, want, what);
+	else
+		CHECK(!got && why.len, what);
+	free(got);
+	strbuf_release(&why);
+}
+
+static void test_render(void)
+{
+	check_render("1.2.3", 0, "1.2.3");
+	check_render("1.2.3-alpha.1", 0, "1.2.3a1");
+	check_render("1.2.3-b.2", 0, "1.2.3b2");
+	check_render("1.2.3-preview.3", 0, "1.2.3rc3");
+	check_render("1.2.3-dev.4", 0, "1.2.3.dev4");
+	check_render("1.2.3-post.5", 0, "1.2.3.post5");
+	check_render("1.2.3-test", 0, NULL);
+	check_render("1.2.3-rc", 0, NULL);
+	check_render("1.2.3-rc1", 0, NULL);
+	check_render("1.2.3-Rc.1", 0, NULL);
+	check_render("1.2.3-rc.1.dev.1", 0, NULL);
+	check_render("1.2.3+b", 0, NULL);
+	check_render("1.2.3", 1, "1.2.3");
+	check_render("1.2.3-RC.1+Build.7", 1, "1.2.3-RC.1_Build.7");
+}
+
+int main(int argc, char **argv)
+{
+	(void)argc;
+	setup_tool(argv[0]);
+	test_grammar();
+	test_reasons();
+	test_parts();
+	test_precedence();
+	test_format();
+	test_bump();
+	test_render();
+	return test_done();
+}
