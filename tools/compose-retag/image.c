@@ -1,0 +1,285 @@
+/*
+ * Reading one image value: compose interpolation (the defaults of
+ * ${VAR:-x} and ${VAR-x} stand for the variables, $$ is a dollar), the
+ * repository in its normalised form, the tag and the version inside it,
+ * and the file edit that gives the image another version.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scan.h"
+#include "util.h"
+
+enum { MAX_NESTING = 16 };
+
+/* Stands for the value of a variable that has no default. */
+#define UNKNOWN '\1'
+
+static void put(struct image *img, char c, size_t off)
+{
+	strbuf_addch(&img->text, c);
+	ALLOC_GROW(img->off, img->text.len, img->alloc);
+	img->off[img->text.len - 1] = off;
+}
+
+static int is_name_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_';
+}
+
+/* The '}' that closes the "${" whose body starts at i, or NOPOS. */
+static size_t closing_brace(const char *v, size_t n, size_t i)
+{
+	int depth = 1;
+
+	for (; i < n; i++) {
+		if (v[i] == '$' && i + 1 < n && v[i + 1] == '$')
+			i++;
+		else if (v[i] == '$' && i + 1 < n && v[i + 1] == '{')
+			depth++, i++;
+		else if (v[i] == '}' && --depth == 0)
+			return i;
+	}
+	return NOPOS;
+}
+
+static int resolve(const char *v, size_t n, const size_t *off, struct image *img, int depth)
+{
+	size_t i = 0;
+
+	if (depth > MAX_NESTING)
+		return -1;
+	while (i < n) {
+		size_t name, close;
+
+		if (v[i] != '$' || i + 1 == n) {
+			put(img, v[i], off[i]);
+			i++;
+			continue;
+		}
+		if (v[i + 1] == '$') {
+			put(img, '$', NOPOS);
+			i += 2;
+			continue;
+		}
+		if (v[i + 1] != '{') {
+			if (!isalpha((unsigned char)v[i + 1]) && v[i + 1] != '_') {
+				put(img, '$', off[i]);
+				i++;
+				continue;
+			}
+			for (i++; i < n && is_name_char(v[i]); i++)
+				;
+			put(img, UNKNOWN, NOPOS);
+			continue;
+		}
+		for (name = i + 2; name < n && is_name_char(v[name]); name++)
+			;
+		close = closing_brace(v, n, i + 2);
+		if (name == i + 2 || close == NOPOS || name > close)
+			return -1;
+		if (v[name] == '-' || (v[name] == ':' && name + 1 < close && v[name + 1] == '-')) {
+			size_t d = name + (v[name] == ':' ? 2 : 1);
+			if (resolve(v + d, close - d, off + d, img, depth + 1) < 0)
+				return -1;
+		} else if (v[name] == '}' || v[name] == '?' || v[name] == '+' ||
+			   (v[name] == ':' && (v[name + 1] == '?' || v[name + 1] == '+'))) {
+			put(img, UNKNOWN, NOPOS);
+		} else {
+			return -1;
+		}
+		i = close + 1;
+	}
+	return 0;
+}
+
+static int valid_repo_char(char c)
+{
+	return isalnum((unsigned char)c) || strchr("._-/:", c);
+}
+
+char *repo_normalize(const char *repo, size_t len)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *slash = memchr(repo, '/', len);
+	const char *path = repo;
+	size_t i, hostlen = 0;
+
+	if (!len || repo[0] == '/' || repo[len - 1] == '/')
+		return NULL;
+	for (i = 0; i < len; i++)
+		if (!valid_repo_char(repo[i]) || (repo[i] == '/' && repo[i + 1] == '/'))
+			return NULL;
+	/* the first component is a registry when it looks like a host */
+	if (slash && (memchr(repo, '.', slash - repo) || memchr(repo, ':', slash - repo) ||
+		      (slash - repo == 9 && !memcmp(repo, "localhost", 9)))) {
+		hostlen = slash - repo;
+		path = slash + 1;
+	}
+	if (memchr(path, ':', len - (path - repo)))
+		return NULL;
+	for (i = 0; i < hostlen; i++)
+		strbuf_addch(&sb, tolower((unsigned char)repo[i]));
+	if (!hostlen || !strcmp(sb.buf, "index.docker.io") || !strcmp(sb.buf, "registry-1.docker.io")) {
+		strbuf_reset(&sb);
+		strbuf_addstr(&sb, "docker.io");
+	}
+	strbuf_addch(&sb, '/');
+	if (!strcmp(sb.buf, "docker.io/") && !memchr(path, '/', len - (path - repo)))
+		strbuf_addstr(&sb, "library/");
+	strbuf_add(&sb, path, len - (path - repo));
+	return strbuf_detach(&sb, NULL);
+}
+
+/* The version at the start of a tag: [v]N(.N)* and a pre-release like -rc.1. */
+static void find_version(struct image *img)
+{
+	static const char *pre[] = { "alpha", "beta", "rc", "pre", "dev" };
+	const char *t = img->text.buf;
+	size_t p = img->tag_start, e = img->tag_end, q, k, w;
+
+	img->ver_start = img->ver_end = p;
+	if (p + 1 < e && (t[p] == 'v' || t[p] == 'V') && isdigit((unsigned char)t[p + 1]))
+		p++;
+	if (p >= e || !isdigit((unsigned char)t[p]))
+		return;
+	for (q = p; q < e && isdigit((unsigned char)t[q]); q++)
+		;
+	while (q + 1 < e && t[q] == '.' && isdigit((unsigned char)t[q + 1]))
+		for (q++; q < e && isdigit((unsigned char)t[q]); q++)
+			;
+	for (k = 0; q < e && t[q] == '-' && k < sizeof(pre) / sizeof(*pre); k++) {
+		w = strlen(pre[k]);
+		if (q + 1 + w > e || strncasecmp(t + q + 1, pre[k], w))
+			continue;
+		if (q + 1 + w < e && !strchr(".-", t[q + 1 + w]) && !isdigit((unsigned char)t[q + 1 + w]))
+			continue;
+		for (q += 1 + w; q < e && (isdigit((unsigned char)t[q]) ||
+			(t[q] == '.' && q + 1 < e && isdigit((unsigned char)t[q + 1]))); q++)
+			;
+		break;
+	}
+	img->ver_start = p;
+	img->ver_end = q;
+}
+
+int image_parse(const struct image_ref *ref, struct image *img, char *msg, size_t msgsz)
+{
+	const char *t, *at, *slash, *colon;
+	size_t end;
+
+	memset(img, 0, sizeof(*img));
+	strbuf_init(&img->text, ref->len);
+	if (resolve(ref->value, ref->len, ref->off, img, 0) < 0) {
+		snprintf(msg, msgsz, "a bad variable reference in image '%s'", ref->value);
+		return -1;
+	}
+	t = img->text.buf;
+	at = memchr(t, '@', img->text.len);
+	img->has_digest = at != NULL;
+	end = at ? (size_t)(at - t) : img->text.len;
+	slash = memrchr(t, '/', end);
+	colon = memrchr(slash ? slash : t, ':', end - (slash ? slash - t : 0));
+	img->has_tag = colon != NULL;
+	img->repo_end = colon ? (size_t)(colon - t) : end;
+	img->tag_start = colon ? img->repo_end + 1 : end;
+	img->tag_end = end;
+	find_version(img);
+	if (!memchr(t, UNKNOWN, img->repo_end))
+		img->repo = repo_normalize(t, img->repo_end);
+	return 0;
+}
+
+void image_clear(struct image *img)
+{
+	strbuf_release(&img->text);
+	free(img->off);
+	free(img->repo);
+	memset(img, 0, sizeof(*img));
+}
+
+int image_is_known(const struct image *img)
+{
+	return !memchr(img->text.buf, UNKNOWN, img->text.len);
+}
+
+int version_is_valid(const char *v)
+{
+	size_t i, n = strlen(v);
+
+	if (!n || n > 128 || !isdigit((unsigned char)v[0]))
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)v[i]) && !strchr("._-", v[i]))
+			return 0;
+	return 1;
+}
+
+/* The file range of text[a, b), when it is one untouched piece of the file. */
+static int file_range(const struct image *img, size_t a, size_t b, size_t *start, size_t *end)
+{
+	size_t i;
+
+	for (i = a; i < b; i++)
+		if (img->off[i] == NOPOS || (i > a && img->off[i] != img->off[i - 1] + 1))
+			return -1;
+	*start = img->off[a];
+	*end = img->off[b - 1] + 1;
+	return 0;
+}
+
+enum retag_result image_retag(const struct image *img, const char *version, struct edit *ed)
+{
+	size_t a, b;
+
+	if (img->has_digest)
+		return RETAG_PINNED;
+	if (memchr(img->text.buf + img->tag_start, UNKNOWN, img->tag_end - img->tag_start))
+		return RETAG_UNKNOWN_TAG;
+	if (!img->has_tag || img->tag_start == img->tag_end) {
+		/* no tag, or an empty one: add the version after the repository or ':' */
+		a = img->has_tag ? img->tag_start - 1 : img->repo_end - 1;
+		if (file_range(img, a, a + 1, &ed->start, &ed->end) < 0)
+			return RETAG_SPLIT;
+		ed->start = ed->end;
+		ed->text = xstrfmt("%s%s", img->has_tag ? "" : ":", version);
+		return RETAG_OK;
+	}
+	a = img->ver_start;
+	b = img->ver_end;
+	if (a == b) {
+		/* a tag with no version in it, like "latest": the version takes its place */
+		a = img->tag_start;
+		b = img->tag_end;
+	}
+	if (file_range(img, a, b, &ed->start, &ed->end) < 0)
+		return RETAG_SPLIT;
+	ed->text = xstrdup(version);
+	return RETAG_OK;
+}
+
+int image_at_version(const struct image *img, const char *version)
+{
+	size_t n = img->ver_end - img->ver_start;
+
+	return img->has_tag && !img->has_digest && n == strlen(version) &&
+	       !memcmp(img->text.buf + img->ver_start, version, n);
+}
+
+int apply_edits(const char *buf, size_t len, struct edit *edits, size_t nr, struct strbuf *out)
+{
+	size_t i, pos = 0;
+
+	strbuf_reset(out);
+	for (i = 0; i < nr; i++) {
+		if (edits[i].start < pos || edits[i].end < edits[i].start || edits[i].end > len)
+			return -1;
+		strbuf_add(out, buf + pos, edits[i].start - pos);
+		strbuf_addstr(out, edits[i].text);
+		pos = edits[i].end;
+	}
+	strbuf_add(out, buf + pos, len - pos);
+	return 0;
+}

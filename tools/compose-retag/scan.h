@@ -1,0 +1,93 @@
+/*
+ * The core of compose-retag: a line and indentation based reader of the
+ * YAML that compose files use, which finds the image values, and the
+ * reading of an image reference (interpolation defaults, repository,
+ * tag, the version inside the tag) that decides how to retag it.
+ */
+#ifndef COMPOSE_SCAN_H
+#define COMPOSE_SCAN_H
+
+#include <stddef.h>
+
+#include "strbuf.h"
+
+#define NOPOS ((size_t)-1)
+
+/* One image value: the scalar as YAML reads it, and where each byte came from. */
+struct image_ref {
+	size_t line;	/* 1-based line of the scalar */
+	size_t start;	/* offset of the scalar in the file, quotes included */
+	char *value;	/* the scalar's content, NUL-terminated */
+	size_t len;
+	size_t *off;	/* for each byte of value: its offset in the file, or NOPOS (escapes) */
+};
+
+struct image_refs {
+	struct image_ref *v;
+	size_t nr, alloc;
+};
+
+struct scan_error {
+	size_t line;
+	char msg[160];
+};
+
+/*
+ * Find every image value of a compose file: services.NAME.image and any
+ * image key inside a top-level x-* extension (anchors merge them into
+ * services). 0, or -1 with err filled when the file cannot be read safely.
+ */
+int scan_compose(const char *buf, size_t len, struct image_refs *refs, struct scan_error *err);
+void image_refs_clear(struct image_refs *refs);
+
+/* An image value once interpolation defaults are applied. */
+struct image {
+	struct strbuf text;	/* resolved value; a variable without default is "\1" */
+	size_t *off;		/* for each byte of text: its offset in the file, or NOPOS */
+	size_t alloc;
+	size_t repo_end;	/* the repository is text[0, repo_end) */
+	size_t tag_start, tag_end;	/* the tag without its ':', when has_tag */
+	size_t ver_start, ver_end;	/* the version inside the tag; empty when none */
+	int has_tag, has_digest;
+	char *repo;		/* normalised repository; NULL when unknown or invalid */
+};
+
+/* 0, or -1 with msg filled (bad interpolation syntax). */
+int image_parse(const struct image_ref *ref, struct image *img, char *msg, size_t msgsz);
+void image_clear(struct image *img);
+/* True when the resolved value has no variable without a default. */
+int image_is_known(const struct image *img);
+
+/*
+ * The normalised form of a repository (no tag, no digest):
+ * app == library/app == docker.io/library/app, the registry host in
+ * lowercase. A malloc'ed string, or NULL when repo is not a repository.
+ */
+char *repo_normalize(const char *repo, size_t len);
+/* A version that can stand in a Docker tag and starts with a digit. */
+int version_is_valid(const char *version);
+
+struct edit {
+	size_t start, end;	/* file range to replace */
+	char *text;
+};
+
+enum retag_result {
+	RETAG_OK,		/* edit filled (maybe a no-op) */
+	RETAG_PINNED,		/* pinned by digest: retagging would break the pin */
+	RETAG_UNKNOWN_TAG,	/* the tag comes from a variable without a default */
+	RETAG_SPLIT,		/* the part to change is not one piece of the file */
+};
+
+/* How to give img the version: fills ed (text malloc'ed) on RETAG_OK. */
+enum retag_result image_retag(const struct image *img, const char *version, struct edit *ed);
+/* True when img is tagged with version (any v prefix or -suffix kept aside). */
+int image_at_version(const struct image *img, const char *version);
+
+/*
+ * Apply edits (sorted by start, not overlapping) to buf into out.
+ * -1 when they overlap.
+ */
+int apply_edits(const char *buf, size_t len, struct edit *edits, size_t nr, struct strbuf *out);
+
+#endif
