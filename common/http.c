@@ -45,6 +45,7 @@ struct transfer {
 	int progress;		/* draw the bar: a label and stderr is a terminal */
 	long long progress_ms;
 	int progress_drawn;
+	curl_off_t progress_now, progress_total;
 
 	char errbuf[CURL_ERROR_SIZE];
 };
@@ -149,6 +150,34 @@ static char *display_url(const char *url)
 	return strbuf_detach(&sb, NULL);
 }
 
+/* "Basic" carries base64 of user:password: the decoded password is a secret too. */
+static void register_basic_password(const char *token)
+{
+	static const char alphabet[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	struct strbuf plain = STRBUF_INIT;
+	unsigned int bits = 0;
+	int nbits = 0;
+	char *colon;
+
+	for (const char *p = token; *p && *p != '='; p++) {
+		const char *c = strchr(alphabet, *p);
+
+		if (!c)
+			break;
+		bits = bits << 6 | (unsigned int)(c - alphabet);
+		nbits += 6;
+		if (nbits >= 8) {
+			nbits -= 8;
+			strbuf_addch(&plain, (char)((bits >> nbits) & 0xff));
+		}
+	}
+	if ((colon = memchr(plain.buf, ':', plain.len)))
+		secret_add(colon + 1);
+	memset(plain.buf, 0, plain.len);
+	strbuf_release(&plain);
+}
+
 /* Register every credential the request carries, so that no message shows one. */
 static void register_secrets(const struct http_request *req)
 {
@@ -161,6 +190,8 @@ static void register_secrets(const struct http_request *req)
 		if (token) {
 			token += strspn(token, " ");
 			secret_add(token);
+			if (!strncasecmp(req->auth, "Basic ", 6))
+				register_basic_password(token);
 		}
 	}
 	if (len > 1) {
@@ -199,6 +230,25 @@ static void report(const struct transfer *t, int is_error, const char *fmt, ...)
 		warn("%s", msg.buf);
 	strbuf_release(&msg);
 	free(url);
+}
+
+/* A header with a line break would smuggle more headers into the request. */
+static int check_headers(const struct transfer *t)
+{
+	const struct http_request *req = t->req;
+
+	if (req->auth && strpbrk(req->auth, "\r\n")) {
+		report(t, 1, "the Authorization value holds a line break; refusing to send it");
+		return -1;
+	}
+	for (size_t i = 0; req->headers && req->headers[i]; i++) {
+		if (strpbrk(req->headers[i], "\r\n")) {
+			report(t, 1, "header '%.*s' holds a line break; refusing to send it",
+			       (int)strcspn(req->headers[i], ":\r\n"), req->headers[i]);
+			return -1;
+		}
+	}
+	return 0;
 }
 
 /* What libcurl says went wrong, as a lowercase phrase. */
@@ -319,42 +369,50 @@ static void human_size(char *buf, size_t len, curl_off_t n)
 		snprintf(buf, len, "%ld B", (long)n);
 }
 
+static void draw_progress(const struct transfer *t)
+{
+	curl_off_t now = t->progress_now, total = t->progress_total;
+	char done[32], all[32], bar[31];
+	int width = 30, filled;
+
+	human_size(done, sizeof(done), now);
+	if (total <= 0) {
+		fprintf(stderr, "\r%s %s\033[K", t->req->progress_label, done);
+		return;
+	}
+	filled = now >= total ? width : (int)(now * width / total);
+	memset(bar, '#', filled);
+	memset(bar + filled, ' ', width - filled);
+	bar[width] = '\0';
+	human_size(all, sizeof(all), total);
+	fprintf(stderr, "\r%s [%s] %3d%% %s of %s\033[K", t->req->progress_label, bar,
+		now >= total ? 100 : (int)(now * 100 / total), done, all);
+}
+
 static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow,
 		       curl_off_t ultotal, curl_off_t ulnow)
 {
 	struct transfer *t = arg;
-	int upload = t->send_body && ultotal > 0 && ulnow < ultotal;
-	curl_off_t now = upload ? ulnow : dlnow, total = upload ? ultotal : dltotal;
+	int upload = t->send_body && ultotal > 0;
 	long long ms = now_ms();
-	char done[32], all[32];
-	char bar[31];
-	int width = 30, filled = 0;
 
-	if (ms - t->progress_ms < PROGRESS_EVERY_MS || (!now && !total))
+	t->progress_now = upload ? ulnow : dlnow;
+	t->progress_total = upload ? ultotal : dltotal;
+	if (ms - t->progress_ms < PROGRESS_EVERY_MS || (!t->progress_now && !t->progress_total))
 		return 0;
 	t->progress_ms = ms;
-	human_size(done, sizeof(done), now);
-	if (total > 0) {
-		filled = (int)(now * width / total);
-		if (filled > width)
-			filled = width;
-		memset(bar, '#', filled);
-		memset(bar + filled, ' ', width - filled);
-		bar[width] = '\0';
-		human_size(all, sizeof(all), total);
-		fprintf(stderr, "\r%s [%s] %3d%% %s of %s\033[K", t->req->progress_label,
-			bar, (int)(now * 100 / total), done, all);
-	} else {
-		fprintf(stderr, "\r%s %s\033[K", t->req->progress_label, done);
-	}
+	draw_progress(t);
 	t->progress_drawn = 1;
 	return 0;
 }
 
+/* Leave the bar as the transfer ended, on a line of its own. */
 static void end_progress(struct transfer *t)
 {
-	if (t->progress_drawn)
+	if (t->progress_drawn) {
+		draw_progress(t);
 		fputc('\n', stderr);
+	}
 	t->progress_drawn = 0;
 	t->progress_ms = 0;
 }
@@ -616,6 +674,8 @@ static enum outcome attempt(CURL *curl, struct transfer *t, long long deadline,
 				strbuf_addf(why, " (writing the download: %s)", strerror(t->download_errno));
 			else if (t->body_read_failed)
 				strbuf_addstr(why, " (reading the request body failed or it ended early)");
+			if (res == CURLE_PEER_FAILED_VERIFICATION || res == CURLE_SSL_CACERT_BADFILE)
+				strbuf_addstr(why, "; a server with a private CA needs its bundle in CURL_CA_BUNDLE");
 			if (res == CURLE_OPERATION_TIMEDOUT && by_deadline)
 				out = DEADLINE;
 			else
@@ -728,6 +788,8 @@ int http_request(const struct http_request *req, struct http_response *resp)
 
 	reset_response(resp);
 	register_secrets(req);
+	if (check_headers(&t))
+		return -1;
 	t.progress = req->progress_label && isatty(STDERR_FILENO);
 	if (req->body_file)
 		t.body_start = ftello(req->body_file);

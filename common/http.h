@@ -65,8 +65,12 @@ struct http_response {
 /*
  * Perform the request. 0 when a final response arrived (whatever its status:
  * the caller judges 4xx); -1 with the error printed when none did, because of
- * connection faults or 5xx/429 that outlasted the retries or the deadline.
- * resp->status still holds the last status seen in that case.
+ * connection faults or 408/429/5xx that outlasted the retries (with no_retry:
+ * at once) or the deadline. resp->status still holds the last status seen in
+ * that case, or 0 when the last attempt got no complete response.
+ * A retry starts again from req->url. A redirect to another scheme, host or
+ * port drops Authorization and any Cookie or Authorization in req->headers;
+ * a header holding a line break is refused before anything is sent.
  */
 int http_request(const struct http_request *req, struct http_response *resp);
 void http_response_release(struct http_response *resp);

@@ -2,18 +2,20 @@
 """An HTTP server for tests that misbehaves on purpose, following a plan.
 
 usage: faultserver.py [--plan FILE | --plan-json JSON] [--ports N]
-                      [--tls CERT KEY] [--port-file FILE]
+                      [--tls CERT KEY] [--unix PATH] [--port-file FILE]
 
 It listens on N ports of 127.0.0.1 (chosen by the kernel) and prints them,
 space-separated, as its first line on stdout (and into --port-file), then
-serves until it is killed. With --tls every port speaks HTTPS.
+serves until it is killed. With --tls every port speaks HTTPS; --unix PATH
+serves the same plan on a unix socket too (plain HTTP, "port" 0).
 
 The plan is a JSON object mapping a path (without the query) to a list of
 steps. Each request to that path takes the next step; the last step repeats.
 A step is a status code (200, 503, ...) or an object with any of:
 
   status      the status code (default 200)
-  headers     {"Name": "value"} to send
+  headers     {"Name": "value"} to send; in values, {httpdate+N} becomes
+              the HTTP date N seconds from now
   body        the response body (a string)
   repeat      [string, count]: the body is string repeated count times
   sleep       seconds to wait before answering
@@ -29,11 +31,14 @@ Paths missing from the plan answer 404. GET /_log answers the list of
 requests seen so far: [{"port": P, "method": M, "path": P}, ...].
 """
 import argparse
+import email.utils
 import hashlib
 import http.server
 import json
 import os
+import re
 import socket
+import socketserver
 import ssl
 import struct
 import sys
@@ -81,6 +86,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def substitute(self, text):
         for i, port in enumerate(self.server.all_ports):
             text = text.replace("{port%d}" % i, str(port))
+        text = re.sub(r"\{httpdate([+-]\d+)\}",
+                      lambda m: email.utils.formatdate(time.time() + int(m.group(1)), usegmt=True),
+                      text)
         return text.replace("{scheme}", self.server.scheme)
 
     def drop(self, reset):
@@ -96,7 +104,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def answer(self):
         path = self.path.split("?", 1)[0]
         body = read_body(self)
-        port = self.server.server_address[1]
+        port = self.server.port
         with lock:
             seen.append({"port": port, "method": self.command, "path": self.path})
         if path == "/_log":
@@ -159,12 +167,31 @@ class Server(http.server.ThreadingHTTPServer):
         pass
 
 
+class UnixServer(socketserver.ThreadingUnixStreamServer):
+    daemon_threads = True
+    port = 0
+
+    def handle_error(self, request, client_address):
+        pass
+
+
+class UnixHandler(Handler):
+    def address_string(self):
+        return "unix"
+
+    def setup(self):
+        super().setup()
+        # BaseHTTPRequestHandler wants a (host, port) pair for its messages.
+        self.client_address = ("unix", 0)
+
+
 def main():
     ap = argparse.ArgumentParser(description="an HTTP server that fails on purpose")
     ap.add_argument("--plan")
     ap.add_argument("--plan-json")
     ap.add_argument("--ports", type=int, default=1)
     ap.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
+    ap.add_argument("--unix")
     ap.add_argument("--port-file")
     args = ap.parse_args()
 
@@ -184,11 +211,17 @@ def main():
     for _ in range(args.ports):
         server = Server(("127.0.0.1", 0), Handler)
         server.plan = plan
+        server.port = server.server_address[1]
         server.scheme = "https" if context else "http"
         if context:
             server.socket = context.wrap_socket(server.socket, server_side=True)
         servers.append(server)
     ports = [s.server_address[1] for s in servers]
+    if args.unix:
+        server = UnixServer(args.unix, UnixHandler)
+        server.plan = plan
+        server.scheme = "http"
+        servers.append(server)
     for server in servers:
         server.all_ports = ports
         threading.Thread(target=server.serve_forever, daemon=True).start()

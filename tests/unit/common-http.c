@@ -48,6 +48,11 @@ static const char *plan_json =
 	" \"/download-cut\": [{\"action\": \"partial\"}, {\"repeat\": [\"0123456789abcdef\", 65536]}],\n"
 	" \"/download-moved\": [{\"status\": 302, \"location\": \"http://127.0.0.1:{port1}/download\","
 	"   \"body\": \"moved\"}],\n"
+	" \"/dated\": [{\"status\": 503, \"headers\": {\"Retry-After\": \"{httpdate+2}\"}}, {\"body\": \"ok\"}],\n"
+	" \"/too-late\": [{\"status\": 503, \"headers\": {\"Retry-After\": \"100\"}}, 200],\n"
+	" \"/flaky-default\": [503, 200],\n"
+	" \"/flaky-env\": [503, 200],\n"
+	" \"/download-shrink\": [{\"action\": \"partial\"}, {\"body\": \"short\"}],\n"
 	" \"/bye\": [{\"headers\": {\"Connection\": \"close\"}}],\n"
 	" \"/headers\": [{\"headers\": {\"X-Thing\": \"first\", \"x-thing\": \" second \"}}]\n"
 	"}\n";
@@ -324,6 +329,98 @@ static void test_deadline(void)
 	strbuf_release(&err);
 }
 
+static void test_retry_after(void)
+{
+	struct http_response resp = HTTP_RESPONSE_INIT;
+	struct strbuf err = STRBUF_INIT;
+	char *u = url("/dated");
+	struct http_request req = { .url = u, .retry_delay_ms = 50 };
+	long long start = now_ms();
+	int rc;
+
+	capture_begin();
+	rc = http_request(&req, &resp);
+	capture_end(&err);
+	CHECK(rc == 0 && resp.attempts == 2 && resp.status == 200, "Retry-After as an HTTP date: retried");
+	CHECK(now_ms() - start >= 900, "Retry-After as an HTTP date two seconds ahead waits at least a second");
+	free(u);
+
+	u = url("/too-late");
+	req = (struct http_request){ .url = u, .deadline_ms = 3000, .retry_delay_ms = 50 };
+	start = now_ms();
+	capture_begin();
+	rc = http_request(&req, &resp);
+	capture_end(&err);
+	CHECK(rc == -1 && resp.attempts == 1 && resp.status == 503,
+	      "a Retry-After past the deadline gives up at once instead of retrying");
+	CHECK(now_ms() - start < 2500, "giving up on a Retry-After past the deadline does not wait for it");
+	CHECK(strstr(err.buf, "no time left to retry within the deadline of 3.0 s") != NULL,
+	      "the error says the deadline leaves no time to retry");
+	free(u);
+
+	u = url("/flaky-default");
+	req = (struct http_request){ .url = u, .retry_delay_ms = 50 };
+	capture_begin();
+	rc = http_request(&req, &resp);
+	capture_end(&err);
+	CHECK(rc == 0 && strstr(err.buf, "(attempt 2 of 6)"), "max_retries 0 means 5 retries, 6 attempts");
+	free(u);
+
+	u = url("/flaky-env");
+	req = (struct http_request){ .url = u };
+	setenv("SHIPSYNC_HTTP_RETRY_DELAY_MS", "20", 1);
+	capture_begin();
+	rc = http_request(&req, &resp);
+	capture_end(&err);
+	unsetenv("SHIPSYNC_HTTP_RETRY_DELAY_MS");
+	CHECK(rc == 0 && strstr(err.buf, "retrying in 0.0 s"), "SHIPSYNC_HTTP_RETRY_DELAY_MS sets the first wait");
+	free(u);
+
+	http_response_release(&resp);
+	strbuf_release(&err);
+}
+
+static void test_refusals(void)
+{
+	struct http_response resp = HTTP_RESPONSE_INIT;
+	struct strbuf err = STRBUF_INIT;
+	const char *evil[] = { "X-Evil: a\r\nX-Injected: b", NULL };
+	char *u = url("/echo");
+	struct http_request req = { .url = u, .headers = evil };
+	int rc;
+
+	capture_begin();
+	rc = http_request(&req, &resp);
+	capture_end(&err);
+	CHECK(rc == -1 && resp.attempts == 0, "a header with a line break is refused before sending");
+	CHECK(strstr(err.buf, "'X-Evil'") && !strstr(err.buf, "X-Injected"), "the error names the header only");
+
+	req = (struct http_request){ .url = u, .auth = "Bearer x\r\nX-Injected: b" };
+	capture_begin();
+	rc = http_request(&req, &resp);
+	capture_end(&err);
+	CHECK(rc == -1 && resp.attempts == 0, "an Authorization value with a line break is refused");
+	free(u);
+
+	u = url("/bad path\x01");
+	req = (struct http_request){ .url = u, .retry_delay_ms = 50 };
+	capture_begin();
+	rc = http_request(&req, &resp);
+	capture_end(&err);
+	CHECK(rc == -1 && resp.attempts == 1, "a malformed URL fails without retries");
+	CHECK(err.len > 0, "a malformed URL is reported");
+
+	req.quiet = 1;
+	capture_begin();
+	rc = http_request(&req, &resp);
+	capture_end(&err);
+	CHECK(rc == -1 && err.len == 0, "quiet prints nothing, even on failure");
+	free(u);
+
+	http_response_release(&resp);
+	strbuf_release(&err);
+}
+
 static void test_dead_server(void)
 {
 	struct http_response resp = HTTP_RESPONSE_INIT;
@@ -395,8 +492,11 @@ static void test_redaction(void)
 {
 	struct http_response resp = HTTP_RESPONSE_INIT;
 	struct strbuf err = STRBUF_INIT;
-	char *u = xstrfmt("http://user:" URL_PASSWORD "@127.0.0.1:%d/broken?key=" OTHER_SECRET, port0);
-	char *dead = xstrfmt("http://user:" URL_PASSWORD "@127.0.0.1:%d/x?key=" OTHER_SECRET, dead_port());
+	/* The URLs carry every secret, so that a message showing the URL would leak them. */
+	char *u = xstrfmt("http://user:" URL_PASSWORD "@127.0.0.1:%d/broken?key=" OTHER_SECRET
+			  "&token=" AUTH_TOKEN, port0);
+	char *dead = xstrfmt("http://user:" URL_PASSWORD "@127.0.0.1:%d/x?key=" OTHER_SECRET
+			     "&token=" AUTH_TOKEN, dead_port());
 	struct http_request req = { .url = u, .auth = "Bearer " AUTH_TOKEN, .max_retries = 1,
 				    .retry_delay_ms = 20 };
 
@@ -415,6 +515,17 @@ static void test_redaction(void)
 	CHECK(!strstr(err.buf, OTHER_SECRET), "a registered secret never appears on stderr");
 	CHECK(strstr(err.buf, "http://127.0.0.1:") != NULL, "the URL is shown without its userinfo");
 	free(u);
+	free(dead);
+
+	/* "dXNlcjpiYXNpYy1wYXNzd29yZC05OTFh" is base64 of "user:basic-password-991a". */
+	dead = xstrfmt("http://127.0.0.1:%d/x?echo=basic-password-991a", dead_port());
+	req = (struct http_request){ .url = dead, .auth = "Basic dXNlcjpiYXNpYy1wYXNzd29yZC05OTFh",
+				     .no_retry = 1 };
+	capture_begin();
+	http_request(&req, &resp);
+	capture_end(&err);
+	CHECK(err.len > 0 && !strstr(err.buf, "basic-password-991a") && !strstr(err.buf, "dXNlcjpi"),
+	      "the password inside a Basic Authorization value is redacted too");
 	free(dead);
 	http_response_release(&resp);
 	strbuf_release(&err);
@@ -566,6 +677,27 @@ static void test_downloads(void)
 
 	fclose(f);
 	f = fopen(path, "w+");
+	u = url("/download-shrink");
+	req.url = u;
+	req.download = f;
+	capture_begin();
+	rc = http_request(&req, &resp);
+	capture_end(&err);
+	if (rc == 0) {
+		struct strbuf got = STRBUF_INIT;
+
+		fflush(f);
+		lseek(fileno(f), 0, SEEK_SET);
+		strbuf_read_fd(&got, fileno(f));
+		CHECK_STR(got.buf, "short", "a retried download shorter than the cut one is not padded by it");
+		strbuf_release(&got);
+	} else {
+		CHECK(0, "a retried download shorter than the cut one is not padded by it");
+	}
+	free(u);
+
+	fclose(f);
+	f = fopen(path, "w+");
 	u = url("/download-moved");
 	req.url = u;
 	req.download = f;
@@ -598,6 +730,61 @@ static void test_downloads(void)
 	free(path);
 	http_response_release(&resp);
 	strbuf_release(&err);
+}
+
+static void test_unix_socket(const char *sock)
+{
+	struct http_response resp = HTTP_RESPONSE_INIT;
+	struct http_request req = { .url = "http://localhost/echo", .unix_socket = sock };
+	int rc;
+
+	rc = http_request(&req, &resp);
+	CHECK(rc == 0 && resp.status == 200 && strstr(resp.body.buf, "\"port\": 0"),
+	      "unix_socket sends the request through a unix socket");
+	CHECK(strstr(resp.body.buf, "\"host\": \"localhost\"") != NULL, "the URL's host is the Host header");
+	http_response_release(&resp);
+}
+
+/* With stderr on a terminal, a progress bar shows; the pty plays the terminal. */
+static void test_progress_on_terminal(void)
+{
+	struct http_response resp = HTTP_RESPONSE_INIT;
+	struct strbuf shown = STRBUF_INIT;
+	char *u = url("/download"), *path = work_path("progress.bin"), buf[4096];
+	FILE *f = fopen(path, "w+");
+	struct http_request req = { .url = u, .download = f, .progress_label = "fetching-blob" };
+	int master = posix_openpt(O_RDWR | O_NOCTTY), slave = -1, saved = dup(2), rc;
+	ssize_t n;
+
+	if (!f || master < 0 || grantpt(master) || unlockpt(master) ||
+	    (slave = open(ptsname(master), O_RDWR | O_NOCTTY)) < 0) {
+		CHECK(0, "a pseudo-terminal is available");
+		goto out;
+	}
+	fflush(stderr);
+	dup2(slave, 2);
+	rc = http_request(&req, &resp);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(slave);
+	fcntl(master, F_SETFL, O_NONBLOCK);
+	while ((n = read(master, buf, sizeof(buf))) > 0)
+		strbuf_add(&shown, buf, n);
+	CHECK(rc == 0 && resp.status == 200, "a download with a progress bar succeeds");
+	CHECK(strstr(shown.buf, "fetching-blob [") && strstr(shown.buf, "100% 1.0 MiB of 1.0 MiB"),
+	      "the progress bar is drawn on a terminal and ends at 100%");
+	CHECK(file_is_pattern(f, 65536), "the progress bar does not disturb the download");
+out:
+	if (f)
+		fclose(f);
+	if (master >= 0)
+		close(master);
+	close(saved);
+	unlink(path);
+	free(path);
+	free(u);
+	strbuf_release(&shown);
+	http_response_release(&resp);
 }
 
 static void test_headers(void)
@@ -699,7 +886,8 @@ static void test_pure(void)
 int main(int argc, char **argv)
 {
 	const char *tmp = getenv("TMPDIR");
-	char *plan;
+	const char *extra[3] = { "--unix", NULL, NULL };
+	char *plan, *sock;
 	int ports[2];
 	pid_t pid;
 
@@ -717,18 +905,26 @@ int main(int argc, char **argv)
 	write_file(plan, plan_json, strlen(plan_json));
 
 	test_pure();
-	pid = start_server(NULL, ports);
+	sock = work_path("http.sock");
+	extra[1] = sock;
+	pid = start_server(extra, ports);
 	port0 = ports[0];
 	port1 = ports[1];
 	test_retries();
 	test_deadline();
+	test_retry_after();
+	test_refusals();
 	test_dead_server();
 	test_redirects();
 	test_redaction();
 	test_bodies();
 	test_downloads();
 	test_headers();
+	test_unix_socket(sock);
+	test_progress_on_terminal();
 	stop_server(pid);
+	unlink(sock);
+	free(sock);
 	test_tls();
 
 	unlink(plan);
