@@ -41,6 +41,10 @@ all: $(BINS)
 tool_src  = $(wildcard tools/$(1)/*.c)
 tool_core = $(filter-out tools/$(1)/$(1).c,$(call tool_src,$(1)))
 tool_hdr  = $(wildcard tools/$(1)/*.h)
+# Object lists live in functions: a literal % in a pattern rule's
+# prerequisites would be taken for the stem.
+tool_obj      = $(patsubst %.c,$(B)/%.o,$(call tool_src,$(1)))
+tool_core_obj = $(patsubst %.c,$(B)/%.o,$(call tool_core,$(1)))
 
 $(B)/%.o: %.c $(wildcard common/*.h)
 	@mkdir -p $(@D)
@@ -52,14 +56,17 @@ $(COMMON_LIB): $(COMMON_OBJ)
 	$(AR) rcs $@ $^
 
 .SECONDEXPANSION:
-$(B)/bin/%: $$(patsubst %.c,$(B)/%.o,$$(call tool_src,$$*)) $(COMMON_LIB)
+$(B)/bin/%: $$(call tool_obj,$$*) $(COMMON_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
-$(B)/tools/%.o: $$(wildcard $$(dir tools/%)*.h)
+# A tool's objects depend on its private headers too.
+$(B)/tools/%.o: tools/%.c $$(wildcard $$(dir tools/$$*)*.h) $(wildcard common/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # A unit test links common and, when it is named after a tool, that tool's core.
-$(B)/tests/unit/%: $(B)/tests/unit/%.o $$(patsubst %.c,$(B)/%.o,$$(call tool_core,$$*)) $(COMMON_LIB)
+$(B)/tests/unit/%: $(B)/tests/unit/%.o $$(call tool_core_obj,$$*) $(COMMON_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
@@ -69,7 +76,7 @@ FUZZ_BINS := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 FUZZFLAGS  = -std=c11 -D_GNU_SOURCE -Icommon $(PKG_CFLAGS) -O1 -g \
              -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
              -DSHIPSYNC_VERSION='"$(VERSION)"'
-build/fuzz/%: tests/fuzz/%.c $$(call tool_core,$$(firstword $$(subst -fuzz-, ,$$*))) $(COMMON_SRC) $(wildcard common/*.h)
+build/fuzz/%: tests/fuzz/%.c $$(call tool_core,$$*) $$(call tool_hdr,$$*) $(COMMON_SRC) $(wildcard common/*.h)
 	@mkdir -p $(@D)
 	$(FUZZCC) $(FUZZFLAGS) -o $@ $(filter %.c,$^) $(LIBS)
 
