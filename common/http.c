@@ -784,6 +784,7 @@ int http_request(const struct http_request *req, struct http_response *resp)
 	struct strbuf why = STRBUF_INIT;
 	long long start = now_ms(), deadline = start + deadline_of(req);
 	int retries = retries_of(req);
+	struct strbuf stop = STRBUF_INIT;	/* why retrying ended before the retries did */
 	enum outcome out;
 
 	reset_response(resp);
@@ -805,7 +806,7 @@ int http_request(const struct http_request *req, struct http_response *resp)
 		if (out != RETRY || resp->attempts > retries)
 			break;
 		if (rewind_files(&t)) {
-			strbuf_addstr(&why, "; cannot retry: the request body or the download cannot be rewound");
+			strbuf_addstr(&stop, "; cannot retry: the request body or the download cannot be rewound");
 			out = FAIL;
 			break;
 		}
@@ -813,7 +814,7 @@ int http_request(const struct http_request *req, struct http_response *resp)
 		if (wait < 0)
 			wait = backoff_ms(retry_delay_of(req), resp->attempts);
 		if (now_ms() + wait >= deadline) {
-			strbuf_addf(&why, "; no time left to retry within the deadline of %.1f s",
+			strbuf_addf(&stop, "; no time left to retry within the deadline of %.1f s",
 				    deadline_of(req) / 1000.0);
 			break;
 		}
@@ -831,10 +832,12 @@ int http_request(const struct http_request *req, struct http_response *resp)
 	if (resp->attempts > 1)
 		strbuf_addf(&why, " after %d attempts in %.1f s", resp->attempts,
 			    (now_ms() - start) / 1000.0);
+	strbuf_addbuf(&why, &stop);
 	if (out == RETRY || out == DEADLINE)
 		strbuf_addstr(&why, "; try again later");
 	report(&t, 1, "%s", why.buf);
 	strbuf_release(&why);
+	strbuf_release(&stop);
 	return -1;
 }
 

@@ -53,6 +53,7 @@ static const char *plan_json =
 	" \"/flaky-default\": [503, 200],\n"
 	" \"/flaky-env\": [503, 200],\n"
 	" \"/download-shrink\": [{\"action\": \"partial\"}, {\"body\": \"short\"}],\n"
+	" \"/flaky-pipe\": [503, {\"action\": \"echo\"}],\n"
 	" \"/bye\": [{\"headers\": {\"Connection\": \"close\"}}],\n"
 	" \"/headers\": [{\"headers\": {\"X-Thing\": \"first\", \"x-thing\": \" second \"}}]\n"
 	"}\n";
@@ -417,6 +418,52 @@ static void test_refusals(void)
 	CHECK(rc == -1 && err.len == 0, "quiet prints nothing, even on failure");
 	free(u);
 
+	http_response_release(&resp);
+	strbuf_release(&err);
+}
+
+static void test_attempt_timeout(void)
+{
+	struct http_response resp = HTTP_RESPONSE_INIT;
+	struct strbuf err = STRBUF_INIT;
+	char *u = url("/slow");
+	struct http_request req = { .url = u, .timeout_ms = 300, .max_retries = 1, .retry_delay_ms = 50 };
+	int rc;
+
+	capture_begin();
+	rc = http_request(&req, &resp);
+	capture_end(&err);
+	CHECK(rc == -1 && resp.attempts == 2, "an attempt that outlasts timeout_ms is retried, then fails");
+	CHECK(strstr(err.buf, "timed out") && !strstr(err.buf, "deadline"),
+	      "the error says the attempt timed out, not the deadline");
+	free(u);
+	http_response_release(&resp);
+	strbuf_release(&err);
+}
+
+static void test_unseekable_body(void)
+{
+	struct http_response resp = HTTP_RESPONSE_INIT;
+	struct strbuf err = STRBUF_INIT;
+	char *u = url("/flaky-pipe");
+	int fds[2];
+	FILE *in;
+	struct http_request req = { .url = u, .body_len = 5, .retry_delay_ms = 50 };
+	int rc;
+
+	if (pipe(fds) || write(fds[1], "hello", 5) != 5)
+		die_errno("pipe");
+	close(fds[1]);
+	in = fdopen(fds[0], "r");
+	req.body_file = in;
+	capture_begin();
+	rc = http_request(&req, &resp);
+	capture_end(&err);
+	CHECK(rc == -1 && resp.attempts == 1 && resp.status == 503,
+	      "a body from a pipe is not retried: it cannot be sent twice");
+	CHECK(strstr(err.buf, "cannot be rewound") != NULL, "the error says why it was not retried");
+	fclose(in);
+	free(u);
 	http_response_release(&resp);
 	strbuf_release(&err);
 }
@@ -914,6 +961,8 @@ int main(int argc, char **argv)
 	test_deadline();
 	test_retry_after();
 	test_refusals();
+	test_attempt_timeout();
+	test_unseekable_body();
 	test_dead_server();
 	test_redirects();
 	test_redaction();
