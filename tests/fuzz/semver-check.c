@@ -2,7 +2,8 @@
  * Fuzz semver-check's core. The input is up to three versions separated by
  * newlines; every one is parsed, and whatever parses must keep the
  * invariants: it formats back to itself, compares equal to itself, orders
- * antisymmetrically and transitively with the others, bumps to a valid
+ * antisymmetrically and transitively with the others (and so do sort keys
+ * that differ), bumps to a valid
  * version (a higher one when no identifier is given), and renders or refuses
  * to render without crashing, a rendering being non-empty and well formed.
  */
@@ -105,6 +106,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			int c = semver_compare(&v[i], &v[j]);
 			check(c >= -1 && c <= 1);
 			check(c == -semver_compare(&v[j], &v[i]));
+			if (semver_key(&v[i]) != semver_key(&v[j]))
+				check(c == (semver_key(&v[i]) < semver_key(&v[j]) ? -1 : 1));
 			for (size_t k = 0; k < n; k++)
 				if (c <= 0 && semver_compare(&v[j], &v[k]) <= 0)
 					check(semver_compare(&v[i], &v[k]) <= 0);

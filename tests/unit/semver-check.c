@@ -142,6 +142,20 @@ static void test_precedence(void)
 			}
 		}
 	CHECK(ok, "every pair of the chain compares by its position (antisymmetric, transitive)");
+	ok = 1;
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < n; j++) {
+			struct semver x, y;
+			unsigned long long kx, ky;
+			semver_parse(&x, chain[i], strlen(chain[i]), 0, NULL);
+			semver_parse(&y, chain[j], strlen(chain[j]), 0, NULL);
+			kx = semver_key(&x);
+			ky = semver_key(&y);
+			if (kx != ky && (kx < ky ? -1 : 1) != semver_compare(&x, &y))
+				ok = 0;
+		}
+	CHECK(ok, "sort keys that differ order like the versions");
+	CHECK(cmp("2097151.0.0", "2097152.0.0") == -1, "numbers past the key's range still compare");
 	CHECK_INT(cmp("1.0.0+a", "1.0.0+b"), 0, "build metadata is ignored");
 	CHECK_INT(cmp("1.0.0-x+a", "1.0.0-x"), 0, "build metadata after a prerelease is ignored");
 	CHECK_INT(semver_compare_ident("2", 1, "10", 2), -1, "numeric identifiers compare as numbers");

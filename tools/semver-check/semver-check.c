@@ -17,6 +17,7 @@ enum predicate { GT, GE, LT, LE, EQ, NE };
 enum { OPT_GT = 256, OPT_GE, OPT_LT, OPT_LE, OPT_EQ, OPT_NE, OPT_PREID, OPT_PREID_BASE, OPT_VERSION };
 
 struct line {
+	unsigned long long key;
 	struct semver v;
 	const char *text;
 	size_t len, index;
@@ -41,15 +42,17 @@ static noreturn void usage(int code)
 	exit(code);
 }
 
-/* Parse text or say why not (where prefixes the message); 0 or -1. */
-static int parse(struct semver *v, const char *text, size_t len, const char *where, int loud)
+/* Parse text (line lineno of the input, when not 0) or say why not; 0 or -1. */
+static int parse(struct semver *v, const char *text, size_t len, size_t lineno, int loud)
 {
 	struct strbuf why = STRBUF_INIT, shown = STRBUF_INIT;
 	int ret = semver_parse(v, text, len, parse_flags, &why);
 
 	if (ret && loud && !quiet) {
+		if (lineno)
+			strbuf_addf(&shown, "line %zu: ", lineno);
 		semver_quote(&shown, text, len);
-		error("%s%s is not a version: %s", where, shown.buf, why.buf);
+		error("%s is not a version: %s", shown.buf, why.buf);
 	}
 	strbuf_release(&why);
 	strbuf_release(&shown);
@@ -58,7 +61,7 @@ static int parse(struct semver *v, const char *text, size_t len, const char *whe
 
 static void parse_arg(struct semver *v, const char *arg)
 {
-	if (parse(v, arg, strlen(arg), "", 1))
+	if (parse(v, arg, strlen(arg), 0, 1))
 		exit(EXIT_DATA);
 }
 
@@ -68,7 +71,7 @@ static int validate(char **args, int n)
 	int status = EXIT_OK;
 
 	for (int i = 0; i < n; i++)
-		if (parse(&v, args[i], strlen(args[i]), "", 1))
+		if (parse(&v, args[i], strlen(args[i]), 0, 1))
 			status = EXIT_NO;
 	return status;
 }
@@ -100,7 +103,6 @@ static size_t parse_lines(struct line **lines, const struct strbuf *input)
 {
 	const char *p = input->buf, *end = input->buf + input->len;
 	size_t nr = 0, alloc = 0, lineno = 0;
-	char where[48];
 
 	*lines = NULL;
 	while (p < end) {
@@ -108,10 +110,9 @@ static size_t parse_lines(struct line **lines, const struct strbuf *input)
 		size_t len = eol ? (size_t)(eol - p) : (size_t)(end - p);
 		struct semver v;
 
-		snprintf(where, sizeof(where), "line %zu: ", ++lineno);
-		if (!parse(&v, p, len, where, !skip_invalid || verbose)) {
+		if (!parse(&v, p, len, ++lineno, !skip_invalid || verbose)) {
 			ALLOC_GROW(*lines, nr + 1, alloc);
-			(*lines)[nr] = (struct line){ v, p, len, nr };
+			(*lines)[nr] = (struct line){ semver_key(&v), v, p, len, nr };
 			nr++;
 		} else if (!skip_invalid) {
 			free(*lines);
@@ -125,7 +126,7 @@ static size_t parse_lines(struct line **lines, const struct strbuf *input)
 static int compare_lines(const void *x, const void *y)
 {
 	const struct line *a = x, *b = y;
-	int c = semver_compare(&a->v, &b->v);
+	int c = a->key != b->key ? (a->key < b->key ? -1 : 1) : semver_compare(&a->v, &b->v);
 
 	if (reverse)
 		c = -c;

@@ -274,6 +274,37 @@ int semver_compare(const struct semver *a, const struct semver *b)
 	return compare_pre(&a->pre, &b->pre);
 }
 
+/* major, minor and patch get KEY_BITS each, and the last bit says "stable". */
+#define KEY_BITS 21
+#define KEY_FULL ((1ULL << KEY_BITS) - 1)
+
+/* A number as a key field; KEY_FULL when it is too large to tell apart. */
+static unsigned long long key_field(const struct span *n)
+{
+	unsigned long long x = 0;
+
+	if (n->len > 7)
+		return KEY_FULL;
+	for (size_t i = 0; i < n->len; i++)
+		x = x * 10 + (unsigned)(n->p[i] - '0');
+	return x < KEY_FULL ? x : KEY_FULL;
+}
+
+unsigned long long semver_key(const struct semver *v)
+{
+	const struct span *parts[] = { &v->major, &v->minor, &v->patch };
+	unsigned long long key = 0;
+
+	/* Once a field is full, what follows it must not decide. */
+	for (size_t i = 0; i < 3; i++) {
+		unsigned long long f = key_field(parts[i]);
+		key |= f << (1 + KEY_BITS * (2 - i));
+		if (f == KEY_FULL)
+			return key;
+	}
+	return key | !v->pre.len;
+}
+
 void semver_format(struct strbuf *out, const struct semver *v, int with_build)
 {
 	strbuf_add(out, v->major.p, v->major.len);

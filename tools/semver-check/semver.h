@@ -37,6 +37,12 @@ int semver_parse(struct semver *v, const char *s, size_t len, unsigned flags, st
 
 /* Precedence: -1, 0 or 1. Build metadata is ignored. */
 int semver_compare(const struct semver *a, const struct semver *b);
+/*
+ * A number that orders versions coarsely, for sorting fast: when the keys of
+ * a and b differ, semver_compare(a, b) has their sign; when they are equal,
+ * only semver_compare() can tell.
+ */
+unsigned long long semver_key(const struct semver *v);
 /* One identifier against another by the rules for prerelease identifiers. */
 int semver_compare_ident(const char *a, size_t alen, const char *b, size_t blen);
 
