@@ -596,9 +596,11 @@ static int filter_platform(struct image_set *set, size_t from, const char *platf
 	char *os, *arch, *variant;
 	size_t keep = from;
 	int ret = 0;
+	char *found;
 
 	if (parse_platform(platform, &os, &arch, &variant) < 0)
 		return error_code(EXIT_USAGE, "'%s' is not a platform: write OS/ARCH[/VARIANT], e.g. linux/arm64", platform);
+	found = set->nr > from ? image_platform(set->image[from]) : xstrdup("none");
 	for (size_t i = from; i < set->nr; i++) {
 		struct image *img = set->image[i];
 		int same = !strcmp(img->os, os) && !strcmp(img->arch, arch) &&
@@ -612,12 +614,9 @@ static int filter_platform(struct image_set *set, size_t from, const char *platf
 			img->variant = xstrdup(variant);
 		set->image[keep++] = img;
 	}
-	if (keep == from) {
-		char *found = set->nr > from ? image_platform(set->image[from]) : xstrdup("none");
-
+	if (keep == from)
 		ret = error_code(EXIT_DATA, "'%s' was given as %s but its image config says %s", arg, platform, found);
-		free(found);
-	}
+	free(found);
 	set->nr = keep;
 	free(os);
 	free(arch);

@@ -175,6 +175,7 @@ static int send_blob(struct reg *r, CURL *curl, const struct push_opts *o, struc
 		pos += n;
 	}
 	free(range);
+	hdrs[1] = NULL;
 	if (ret) {
 		reg_resp_release(&p);
 		return ret;
@@ -187,7 +188,7 @@ static int send_blob(struct reg *r, CURL *curl, const struct push_opts *o, struc
 			.fd = mono && !b->data ? fd : 0, .offset = b->offset,
 			.hash = mono && !b->data ? hash : NULL, .progress = mono ? b : NULL, .no_retry = 1 };
 
-		if (!mono && hash && hash->upto != b->offset + b->size) {
+		if (!mono && !b->data && hash->upto != b->offset + b->size) {
 			reg_error(r, "'%s' changed while %s was read", b->path, b->digest);
 			ret = -1;
 		} else {
