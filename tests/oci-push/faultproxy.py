@@ -101,8 +101,9 @@ def main():
             if action and action.startswith("status:"):
                 self.body()
                 code = int(action[7:])
+                extra = [("Retry-After", "1")] if code == 429 else []
                 return self.answer(code, b'{"errors":[{"code":"UNKNOWN","message":"injected fault"}]}',
-                                   [("Content-Type", "application/json")])
+                                   [("Content-Type", "application/json")] + extra)
             if action and action.startswith("delay:"):
                 time.sleep(float(action[6:]))
             if action == "stall":
