@@ -96,13 +96,14 @@ install: all
 	cd $(DESTDIR)$(BINDIR) && chmod 755 $(TOOLS)
 	$(if $(MAN1),cp -f $(MAN1) $(DESTDIR)$(MANPREFIX)/man1/)
 	$(if $(MAN7),cp -f $(MAN7) $(DESTDIR)$(MANPREFIX)/man7/)
-	cp -f mk/*.mk $(DESTDIR)$(DATADIR)/
+	cp -f mk/*.mk mk/*.sh $(DESTDIR)$(DATADIR)/
+	chmod 755 $(DESTDIR)$(DATADIR)/*.sh
 
 uninstall:
 	cd $(DESTDIR)$(BINDIR) && rm -f $(TOOLS)
 	$(if $(MAN1),cd $(DESTDIR)$(MANPREFIX)/man1 && rm -f $(notdir $(MAN1)))
 	$(if $(MAN7),cd $(DESTDIR)$(MANPREFIX)/man7 && rm -f $(notdir $(MAN7)))
-	cd $(DESTDIR)$(DATADIR) && rm -f $(notdir $(wildcard mk/*.mk))
+	cd $(DESTDIR)$(DATADIR) && rm -f $(notdir $(wildcard mk/*.mk mk/*.sh))
 	-rmdir $(DESTDIR)$(DATADIR)
 
 clean:

@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# shipsync validate: build, start and health-check the image for every
+# platform, build the Python dists, and keep what was validated in DIST with a
+# manifest. Configured by the variables mk/validate.mk exports. Whatever it
+# started is removed on every exit, Ctrl-C included.
+set -euo pipefail
+
+PYPROJECT=${PYPROJECT:-pyproject.toml}
+TAG_PREFIX=${TAG_PREFIX-v}
+PLATFORMS=${PLATFORMS:-linux/amd64 linux/arm64}
+DOCKER=${DOCKER:-docker}
+DIST=${DIST:-dist}
+HEALTH_URL=${HEALTH_URL-http://127.0.0.1:8000/health}
+HEALTH_FIELD=${HEALTH_FIELD-status}
+HEALTH_EXPECT=${HEALTH_EXPECT:-healthy}
+HEALTH_TIMEOUT=${HEALTH_TIMEOUT:-60s}
+VALIDATE_NETWORK=${VALIDATE_NETWORK:-none}
+DOCKERFILE=${DOCKERFILE:-Dockerfile}
+DOCKER_CONTEXT=${DOCKER_CONTEXT:-.}
+PYTHON=${PYTHON:-python3}
+MANIFEST=$DIST/shipsync-manifest
+
+say() { printf 'validate: %s\n' "$*" >&2; }
+fail() { say "$*"; exit 1; }
+
+# quietly LOG CMD...: run CMD with its output in LOG, shown only when CMD fails.
+quietly() {
+	local log=$1
+	shift
+	"$@" >"$log" 2>&1 && return 0
+	tail -n 60 "$log" >&2
+	return 1
+}
+
+label=shipsync.validate=$$
+stage=
+containers=()
+cleanup() {
+	local c
+	for c in ${containers[@]+"${containers[@]}"}; do
+		"$DOCKER" rm -f "$c" >/dev/null 2>&1 || true
+	done
+	# A container whose `docker run` was interrupted may have no name we saw.
+	"$DOCKER" ps -aq --filter "label=$label" 2>/dev/null |
+		xargs -r "$DOCKER" rm -f >/dev/null 2>&1 || true
+	[ -z "$stage" ] || rm -rf "$stage"
+}
+trap cleanup EXIT
+trap 'say "interrupted"; exit 130' INT
+trap 'say "terminated"; exit 143' TERM
+
+# The version in PYPROJECT; the tag at HEAD, when there is one, must say the same.
+project_version() {
+	local v tag tv pep matched= tags
+	v=$(toml-setver -g "$PYPROJECT") || fail "cannot read the version from '$PYPROJECT'"
+	tags=$(git tag --points-at HEAD --list "${TAG_PREFIX}*" 2>/dev/null || true)
+	[ -n "$tags" ] || { printf '%s\n' "$v"; return; }
+	for tag in $tags; do
+		tv=${tag#"$TAG_PREFIX"}
+		pep=$(semver-check --pep440 "$tv" 2>/dev/null) || pep=$tv
+		[ "$pep" != "$v" ] && [ "$tv" != "$v" ] || matched=$tag
+	done
+	[ -n "$matched" ] || fail "the tag at HEAD ($(echo $tags)) and '$PYPROJECT' ($v) disagree: fix the version or the tag (make version-check shows all)"
+	printf '%s\n' "$v"
+}
+
+# The local name the validated images get: IMAGE's first word, or the directory's name.
+image_name() {
+	local name=${IMAGE%% *}
+	[ -n "$name" ] || name=$(basename "$PWD" | tr 'A-Z' 'a-z' | tr -c 'a-z0-9._\n-' '-')
+	printf '%s\n' "$name"
+}
+
+# validate_platform PLATFORM: build, run, wait; on success save the image into the stage.
+validate_platform() {
+	local platform=$1 slug=${1//\//-} ref id name hc
+	local wait_args=(-t "$HEALTH_TIMEOUT" -R)
+	ref=$(image_name):${version//+/-}-$slug
+	say "$platform: building $ref"
+	quietly "$stage/build.log" env DOCKER_BUILDKIT=1 "$DOCKER" build --platform "$platform" \
+		-f "$DOCKERFILE" -t "$ref" --iidfile "$stage/iid" "$DOCKER_CONTEXT" ||
+		fail "$platform: the image does not build (see above)"
+	id=$(cat "$stage/iid")
+	hc=$("$DOCKER" image inspect -f '{{if .Config.Healthcheck}}{{.Config.Healthcheck.Test}}{{end}}' "$id")
+	case $hc in ''|'[NONE]') hc= ;; esac
+	[ -n "$hc" ] || [ -n "$HEALTH_URL" ] ||
+		fail "$platform: the image has no HEALTHCHECK and HEALTH_URL is empty: nothing tells whether it works"
+	[ -n "$hc" ] || say "$platform: the image has no HEALTHCHECK; checking $HEALTH_URL only"
+
+	name=shipsync-validate-$$-$slug
+	containers+=("$name")
+	say "$platform: starting $name (--network $VALIDATE_NETWORK)"
+	"$DOCKER" run -d --platform "$platform" --network "$VALIDATE_NETWORK" --label "$label" \
+		--name "$name" "$id" >/dev/null || fail "$platform: the container does not start"
+	wait_args+=(-c "$name")
+	if [ -n "$HEALTH_URL" ]; then
+		[ "$VALIDATE_NETWORK" = host ] || wait_args+=(-N)
+		[ -z "$HEALTH_FIELD" ] || wait_args+=(-f "$HEALTH_FIELD" -e "$HEALTH_EXPECT")
+		wait_args+=("$HEALTH_URL")
+	fi
+	if ! healthwait "${wait_args[@]}"; then
+		say "$platform: the logs of $name:"
+		"$DOCKER" logs "$name" >&2 2>&1 || true
+		fail "$platform: the image is not healthy"
+	fi
+	"$DOCKER" rm -f "$name" >/dev/null
+	say "$platform: healthy; saving it"
+	"$DOCKER" save -o "$stage/image-$slug.tar" "$ref" || fail "$platform: cannot save the image"
+	printf 'image %s %s image-%s.tar\n' "$platform" "$id" "$slug" >>"$stage/images"
+}
+
+build_dists() {
+	local dir
+	dir=$(dirname "$PYPROJECT")
+	say "building the sdist and the wheel of '$dir'"
+	quietly "$stage/dists.log" "$PYTHON" -m build --no-isolation --sdist --wheel \
+		--outdir "$stage/py" "$dir" || fail "the sdist or the wheel does not build (see above)"
+}
+
+# Move the staged artifacts into DIST and write the manifest last.
+keep_artifacts() {
+	local f base
+	rm -f "$DIST"/image-*.tar "$DIST"/*.whl "$DIST"/*.tar.gz
+	mv "$stage"/image-*.tar "$stage"/py/* "$DIST/"
+	{
+		printf 'shipsync-manifest 1\n'
+		printf 'version %s\n' "$version"
+		cat "$stage/images"
+		for f in $(cd "$DIST" && ls image-*.tar *.tar.gz *.whl); do
+			printf '%s %s %s\n' "$(sha256sum "$DIST/$f" | cut -d ' ' -f 1)" \
+				"$(stat -c %s "$DIST/$f")" "$f"
+		done
+	} >"$stage/manifest"
+	mv "$stage/manifest" "$MANIFEST"
+	say "validated $version for $PLATFORMS: $MANIFEST"
+}
+
+version=$(project_version)
+mkdir -p "$DIST"
+rm -f "$MANIFEST"
+stage=$(mktemp -d "$DIST/.validate.XXXXXX")
+for platform in $PLATFORMS; do
+	validate_platform "$platform"
+done
+build_dists
+keep_artifacts

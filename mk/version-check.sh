@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# shipsync version-check: do pyproject.toml, the project's own compose images,
+# the changelog's newest entry and the tag at HEAD all name one version?
+# Prints a table of every source and exits 1 when any disagrees.
+set -uo pipefail
+
+PYPROJECT=${PYPROJECT:-pyproject.toml}
+CHANGELOG=${CHANGELOG:-CHANGELOG.md}
+TAG_PREFIX=${TAG_PREFIX-v}
+read -r -a compose_files <<<"${COMPOSE_FILES:-}"
+IMAGE=${IMAGE:-}
+
+# The reference: the version tag at HEAD, else the changelog's newest release.
+version=
+for t in $(git tag --points-at HEAD --list "${TAG_PREFIX}*" 2>/dev/null); do
+	v=${t#"$TAG_PREFIX"}
+	semver-check -q "$v" 2>/dev/null && version=$v
+done
+changelog_version=
+[ -f "$CHANGELOG" ] && changelog_version=$(sed -n 's/^## \[\([0-9][^]]*\)\].*/\1/p' "$CHANGELOG" | head -n 1)
+[ -n "$version" ] || version=$changelog_version
+if [ -z "$version" ]; then
+	echo "version-check: no version tag at HEAD and no release in '$CHANGELOG' to compare with" >&2
+	exit 1
+fi
+
+bad=0
+row() {	# row SOURCE FOUND EXPECTED
+	local mark=ok
+	[ "$2" = "$3" ] || { mark=MISMATCH; bad=1; }
+	printf '%-40s %-24s %-24s %s\n' "$1" "${2:-(none)}" "$3" "$mark"
+}
+printf '%-40s %-24s %-24s %s\n' SOURCE FOUND EXPECTED ""
+
+pep440=$(semver-check --pep440 "$version" 2>/dev/null) || pep440="(no PEP 440 form)"
+row "$PYPROJECT" "$(toml-setver -g "$PYPROJECT" 2>/dev/null)" "$pep440"
+row "$CHANGELOG (newest release)" "$changelog_version" "$version"
+tag_at_head=$(git tag --points-at HEAD --list "${TAG_PREFIX}*" 2>/dev/null | head -n 1)
+[ -z "$tag_at_head" ] || row "tag at HEAD" "$tag_at_head" "$TAG_PREFIX$version"
+
+if [ ${#compose_files[@]} -gt 0 ] && [ -n "$IMAGE" ]; then
+	docker_tag=$(semver-check --docker-tag "$version" 2>/dev/null) || docker_tag="(no Docker tag form)"
+	images=()
+	for i in $IMAGE; do images+=(-i "$i"); done
+	while IFS=$'\t' read -r where image owner; do
+		[ "$owner" = own ] || continue
+		tag=${image##*:}
+		[ "$tag" != "$image" ] || tag=
+		case $tag in *"$docker_tag"*) found=$docker_tag ;; *) found=$tag ;; esac
+		row "$where" "$found" "$docker_tag"
+	done < <(compose-retag "${images[@]}" -l "${compose_files[@]}")
+fi
+exit $bad
