@@ -26,6 +26,15 @@ struct line {
 static unsigned parse_flags;
 static int quiet, reverse, skip_invalid;
 
+/* What the command line asks for. */
+struct request {
+	enum mode mode;
+	int mode_set;
+	enum predicate predicate;
+	const char *level, *field, *preid, *base_arg;
+	int field_index, base;
+};
+
 static noreturn void usage(int code)
 {
 	fprintf(code ? stderr : stdout,
@@ -190,23 +199,23 @@ static int sort_or_max(enum mode mode, const char *path)
 	return status;
 }
 
-static int print_field(const char *name, const char *arg)
+static const char *const field_names[] = { "major", "minor", "patch", "prerelease", "build" };
+
+static int field_index(const char *name)
+{
+	for (size_t i = 0; i < sizeof(field_names) / sizeof(*field_names); i++)
+		if (!strcmp(name, field_names[i]))
+			return (int)i;
+	return -1;
+}
+
+static int print_field(int field, const char *arg)
 {
 	struct semver v;
-	const struct span *part;
+	const struct span *parts[] = { &v.major, &v.minor, &v.patch, &v.pre, &v.build };
 
 	parse_arg(&v, arg);
-	if (!strcmp(name, "major"))
-		part = &v.major;
-	else if (!strcmp(name, "minor"))
-		part = &v.minor;
-	else if (!strcmp(name, "patch"))
-		part = &v.patch;
-	else if (!strcmp(name, "prerelease"))
-		part = &v.pre;
-	else
-		part = &v.build;
-	printf("%.*s\n", (int)part->len, part->p);
+	printf("%.*s\n", (int)parts[field]->len, parts[field]->p);
 	return EXIT_OK;
 }
 
@@ -266,83 +275,86 @@ static const struct option options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static void set_mode(enum mode *mode, int *mode_set, enum mode m)
+static void set_mode(struct request *r, enum mode m)
 {
-	if ((*mode_set)++)
+	if (r->mode_set++)
 		die_code(EXIT_USAGE, "give one of --bump, --compare, --docker-tag, --field, "
 			"--gt/--ge/--lt/--le/--eq/--ne, --max, --max-stable, --pep440 and --sort");
-	*mode = m;
+	r->mode = m;
+}
+
+/* Refuse options that do not fit the mode, and arguments that are wrong for it. */
+static void check_request(struct request *r, int argc)
+{
+	struct strbuf why = STRBUF_INIT;
+	enum mode m = r->mode;
+
+	if ((r->preid || r->base_arg) && m != BUMP)
+		die_code(EXIT_USAGE, "--preid and --preid-base go with --bump");
+	if (reverse && m != SORT)
+		die_code(EXIT_USAGE, "--reverse goes with --sort");
+	if (m == BUMP && semver_level(r->level) < 0)
+		die_code(EXIT_USAGE, "unknown level '%s': use major, minor, patch, premajor, "
+			"preminor, prepatch, prerelease or release", r->level);
+	if (r->base_arg && (r->base = !strcmp(r->base_arg, "false") ? SEMVER_BASE_NONE :
+			!strcmp(r->base_arg, "0") ? 0 : !strcmp(r->base_arg, "1") ? 1 : -2) == -2)
+		die_code(EXIT_USAGE, "--preid-base is 0, 1 or false, not '%s'", r->base_arg);
+	if (r->preid && !semver_preid_ok(r->preid, &why))
+		die_code(EXIT_USAGE, "'%s' is not a prerelease identifier: %s", r->preid, why.buf);
+	if (m == BUMP && starts_with(r->level, "pre") && (!r->preid || !*r->preid) &&
+	    r->base == SEMVER_BASE_NONE)
+		die_code(EXIT_USAGE, "--preid-base false needs a --preid identifier");
+	if (m == FIELD && (r->field_index = field_index(r->field)) < 0)
+		die_code(EXIT_USAGE, "unknown field '%s': use major, minor, patch, prerelease or build", r->field);
+	if ((m == VALIDATE && argc < 1) || ((m == COMPARE || m == PREDICATE) && argc != 2) ||
+	    ((m == SORT || m == MAX || m == MAX_STABLE) && argc > 1) || (m >= BUMP && argc != 1))
+		usage(EXIT_USAGE);
+	strbuf_release(&why);
 }
 
 int main(int argc, char **argv)
 {
-	enum mode mode = VALIDATE;
-	enum predicate predicate = EQ;
-	const char *level_name = NULL, *field = NULL, *preid = NULL, *base_arg = NULL;
-	int c, mode_set = 0, base = 0;
-	struct strbuf why = STRBUF_INIT;
+	struct request r = { .mode = VALIDATE };
+	int c;
 
 	setup_tool(argv[0]);
 	while ((c = getopt_long(argc, argv, "Vb:cdf:hkMmpqrsv", options, NULL)) != -1) {
 		switch (c) {
 		case 'V': parse_flags |= SEMVER_ALLOW_V; break;
-		case 'b': set_mode(&mode, &mode_set, BUMP); level_name = optarg; break;
-		case 'c': set_mode(&mode, &mode_set, COMPARE); break;
-		case 'd': set_mode(&mode, &mode_set, DOCKER_TAG); break;
-		case 'f': set_mode(&mode, &mode_set, FIELD); field = optarg; break;
+		case 'b': set_mode(&r, BUMP); r.level = optarg; break;
+		case 'c': set_mode(&r, COMPARE); break;
+		case 'd': set_mode(&r, DOCKER_TAG); break;
+		case 'f': set_mode(&r, FIELD); r.field = optarg; break;
 		case 'h': usage(EXIT_OK);
 		case 'k': skip_invalid = 1; break;
-		case 'M': set_mode(&mode, &mode_set, MAX_STABLE); break;
-		case 'm': set_mode(&mode, &mode_set, MAX); break;
-		case 'p': set_mode(&mode, &mode_set, PEP440); break;
+		case 'M': set_mode(&r, MAX_STABLE); break;
+		case 'm': set_mode(&r, MAX); break;
+		case 'p': set_mode(&r, PEP440); break;
 		case 'q': quiet = 1; break;
 		case 'r': reverse = 1; break;
-		case 's': set_mode(&mode, &mode_set, SORT); break;
+		case 's': set_mode(&r, SORT); break;
 		case 'v': verbose++; break;
 		case OPT_GT: case OPT_GE: case OPT_LT: case OPT_LE: case OPT_EQ: case OPT_NE:
-			set_mode(&mode, &mode_set, PREDICATE);
-			predicate = (enum predicate)(c - OPT_GT);
+			set_mode(&r, PREDICATE);
+			r.predicate = (enum predicate)(c - OPT_GT);
 			break;
-		case OPT_PREID: preid = optarg; break;
-		case OPT_PREID_BASE: base_arg = optarg; break;
+		case OPT_PREID: r.preid = optarg; break;
+		case OPT_PREID_BASE: r.base_arg = optarg; break;
 		case OPT_VERSION: puts("semver-check (shipsync) " SHIPSYNC_VERSION); finish_stdout(); return EXIT_OK;
 		default: usage(EXIT_USAGE);
 		}
 	}
 	argc -= optind;
 	argv += optind;
+	check_request(&r, argc);
 
-	if ((preid || base_arg) && mode != BUMP)
-		die_code(EXIT_USAGE, "--preid and --preid-base go with --bump");
-	if (reverse && mode != SORT)
-		die_code(EXIT_USAGE, "--reverse goes with --sort");
-	if (mode == BUMP && semver_level(level_name) < 0)
-		die_code(EXIT_USAGE, "unknown level '%s': use major, minor, patch, premajor, "
-			"preminor, prepatch, prerelease or release", level_name);
-	if (base_arg && (base = !strcmp(base_arg, "false") ? SEMVER_BASE_NONE :
-			!strcmp(base_arg, "0") ? 0 : !strcmp(base_arg, "1") ? 1 : -2) == -2)
-		die_code(EXIT_USAGE, "--preid-base is 0, 1 or false, not '%s'", base_arg);
-	if (preid && !semver_preid_ok(preid, &why))
-		die_code(EXIT_USAGE, "'%s' is not a prerelease identifier: %s", preid, why.buf);
-	if (mode == BUMP && starts_with(level_name, "pre") &&
-	    (!preid || !*preid) && base == SEMVER_BASE_NONE)
-		die_code(EXIT_USAGE, "--preid-base false needs a --preid identifier");
-	if (field && strcmp(field, "major") && strcmp(field, "minor") && strcmp(field, "patch") &&
-	    strcmp(field, "prerelease") && strcmp(field, "build"))
-		die_code(EXIT_USAGE, "unknown field '%s': use major, minor, patch, prerelease or build", field);
-	if ((mode == VALIDATE && argc < 1) ||
-	    ((mode == COMPARE || mode == PREDICATE) && argc != 2) ||
-	    ((mode == SORT || mode == MAX || mode == MAX_STABLE) && argc > 1) ||
-	    (mode >= BUMP && argc != 1))
-		usage(EXIT_USAGE);
-
-	switch (mode) {
+	switch (r.mode) {
 	case VALIDATE: c = validate(argv, argc); break;
 	case COMPARE: printf("%d\n", compare_args(argv)); c = EXIT_OK; break;
-	case PREDICATE: c = holds(predicate, compare_args(argv)) ? EXIT_OK : EXIT_NO; break;
-	case SORT: case MAX: case MAX_STABLE: c = sort_or_max(mode, argc ? argv[0] : "-"); break;
-	case FIELD: c = print_field(field, argv[0]); break;
-	default: c = derive(mode, argv[0], level_name, preid, base); break;
+	case PREDICATE: c = holds(r.predicate, compare_args(argv)) ? EXIT_OK : EXIT_NO; break;
+	case SORT: case MAX: case MAX_STABLE: c = sort_or_max(r.mode, argc ? argv[0] : "-"); break;
+	case FIELD: c = print_field(r.field_index, argv[0]); break;
+	default: c = derive(r.mode, argv[0], r.level, r.preid, r.base); break;
 	}
 	finish_stdout();
 	return c;
