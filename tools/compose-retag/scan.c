@@ -145,7 +145,7 @@ static int check_bytes(struct scanner *s)
 	for (i = 0; i < s->len; i++) {
 		if (b[i] == 0)
 			return fail(s, i, "the file contains a NUL byte");
-		if (b[i] == '\r' && (i + 1 == s->len || b[i + 1] != '\n'))
+		if (b[i] == '\r' && i + 1 < s->len && b[i + 1] != '\n')
 			return fail(s, i, "a carriage return not followed by a line feed");
 		if ((b[i] < 0x20 && b[i] != '\t' && b[i] != '\n' && b[i] != '\r') || b[i] == 0x7f)
 			return fail(s, i, "a control character");
