@@ -34,15 +34,14 @@ quietly() {
 
 label=shipsync.validate=$$
 stage=
-containers=()
 cleanup() {
-	local c
-	for c in ${containers[@]+"${containers[@]}"}; do
-		"$DOCKER" rm -f "$c" >/dev/null 2>&1 || true
+	local ids tries=0
+	# By label: a container whose `docker run` was interrupted may still be
+	# starting, and removing it then can fail; try again for a few seconds.
+	while ids=$("$DOCKER" ps -aq --filter "label=$label" 2>/dev/null) && [ -n "$ids" ] &&
+		[ $((tries += 1)) -le 20 ]; do
+		echo "$ids" | xargs "$DOCKER" rm -f >/dev/null 2>&1 || sleep 0.5
 	done
-	# A container whose `docker run` was interrupted may have no name we saw.
-	"$DOCKER" ps -aq --filter "label=$label" 2>/dev/null |
-		xargs -r "$DOCKER" rm -f >/dev/null 2>&1 || true
 	[ -z "$stage" ] || rm -rf "$stage"
 }
 trap cleanup EXIT
@@ -88,7 +87,6 @@ validate_platform() {
 	[ -n "$hc" ] || say "$platform: the image has no HEALTHCHECK; checking $HEALTH_URL only"
 
 	name=shipsync-validate-$$-$slug
-	containers+=("$name")
 	say "$platform: starting $name (--network $VALIDATE_NETWORK)"
 	"$DOCKER" run -d --platform "$platform" --network "$VALIDATE_NETWORK" --label "$label" \
 		--name "$name" "$id" >/dev/null || fail "$platform: the container does not start"

@@ -1,0 +1,190 @@
+#!/usr/bin/env bats
+# make validate on a sample project with the real engine: both platforms,
+# unhealthy and broken images, the version check, and Ctrl-C.
+load ../lib/common
+bats_require_minimum_version 1.5.0
+
+FIXTURE=$BATS_TEST_DIRNAME/fixture
+
+setup_file() {
+	need_docker || return 1
+	require make git sha256sum setsid healthwait toml-setver || return 1
+}
+
+setup() {
+	need_docker
+	local py
+	PY=
+	for py in python3 /usr/bin/python3; do
+		"$py" -c 'import build, setuptools, wheel' 2>/dev/null && { PY=$py; break; }
+	done
+	[ -n "$PY" ] || unmet "no python3 with the build, setuptools and wheel modules"
+	P=$BATS_TEST_TMPDIR/sample
+	IMAGE=validate-test-$$-$BATS_TEST_NUMBER
+	cp -r "$FIXTURE" "$P"
+	busybox_context "$P"
+	git -C "$P" init -q
+	git -C "$P" add -A
+	git -C "$P" -c user.name=t -c user.email=t@example.invalid commit -q -m sample
+}
+
+teardown() {
+	if [ -f "$BATS_TEST_TMPDIR/make.pid" ]; then
+		kill -TERM -- "-$(cat "$BATS_TEST_TMPDIR/make.pid")" 2>/dev/null || true
+		wait "$(cat "$BATS_TEST_TMPDIR/make.pid")" 2>/dev/null || true
+	fi
+	"$DOCKER" ps -aq --filter label=shipsync.validate | xargs -r "$DOCKER" rm -f >/dev/null 2>&1 || true
+	"$DOCKER" images -q "$IMAGE" | sort -u | xargs -r "$DOCKER" rmi -f >/dev/null 2>&1 || true
+}
+
+# validate [make variables...]: make validate in the sample project.
+validate() {
+	run make -C "$P" --no-print-directory validate SHIPSYNC_MK="$TOP/mk/" DOCKER="$DOCKER" \
+		PYTHON="$PY" IMAGE="$IMAGE" "$@"
+}
+
+no_container_left() {
+	"$DOCKER" ps -a --filter label=shipsync.validate >&2
+	[ -z "$("$DOCKER" ps -aq --filter label=shipsync.validate)" ]
+}
+
+# The sha256 of a file inside a tar archive.
+tar_member_sha256() {
+	tar -xOf "$1" "$2" | sha256sum | cut -d ' ' -f 1
+}
+
+@test "healthy on both platforms: image archives, dists and a manifest that matches them" {
+	run make -C "$P" --no-print-directory -f "$TOP/mk/validate.mk" validate DOCKER="$DOCKER" \
+		PYTHON="$PY" IMAGE="$IMAGE"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	no_container_left
+	local m=$P/dist/shipsync-manifest
+	[ -f "$m" ]
+	[ "$(sed -n 1p "$m")" = "shipsync-manifest 1" ]
+	grep -qx 'version 1.2.3' "$m"
+	# Every artifact line: the sha256 and size of a file that is there.
+	local n=0 sum size path
+	while read -r sum size path; do
+		[ "$(sha256sum "$P/dist/$path" | cut -d ' ' -f 1)" = "$sum" ]
+		[ "$(stat -c %s "$P/dist/$path")" = "$size" ]
+		n=$((n + 1))
+	done < <(grep -E '^[0-9a-f]{64} ' "$m")
+	[ "$n" -eq 4 ]
+	grep -Eq ' shipsync-sample-1\.2\.3\.tar\.gz$' "$m"
+	grep -Eq ' shipsync_sample-1\.2\.3-py3-none-any\.whl$' "$m"
+	# Each image line: the config digest and architecture of the saved archive.
+	local platform digest archive config arch
+	for arch in amd64 arm64; do
+		read -r _ platform digest archive < <(grep "^image linux/$arch " "$m")
+		[ "$archive" = "image-linux-$arch.tar" ]
+		config=$(tar -xOf "$P/dist/$archive" manifest.json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["Config"])')
+		[ "sha256:$(tar_member_sha256 "$P/dist/$archive" "$config")" = "$digest" ]
+		tar -xOf "$P/dist/$archive" "$config" | python3 -c 'import json,sys; sys.exit(json.load(sys.stdin)["architecture"] != sys.argv[1])' "$arch"
+	done
+	# Nothing else was left in dist.
+	[ "$(ls -A "$P/dist" | wc -l)" -eq 5 ]
+}
+
+@test "/health says starting forever: fails at the deadline and shows the logs" {
+	printf '{"status": "starting"}\n' >"$P/www/health"
+	validate PLATFORMS=linux/amd64 HEALTH_TIMEOUT=3s
+	[ "$status" -ne 0 ]
+	[[ $output == *"field 'status' is \"starting\", not \"healthy\""* ]]
+	[[ $output == *"linux/amd64: the logs of shipsync-validate-"* ]]
+	[[ $output == *"url:/health"* ]]
+	[[ $output == *"linux/amd64: the image is not healthy"* ]]
+	[ ! -e "$P/dist/shipsync-manifest" ]
+	[ -z "$(ls -A "$P/dist")" ]
+	no_container_left
+}
+
+@test "a container that exits at start fails at once with its exit code and logs" {
+	sed -i 's|^CMD .*|CMD ["/bin/busybox", "sh", "-c", "echo cannot bind the port >\&2; exit 3"]|' "$P/Dockerfile"
+	validate PLATFORMS=linux/amd64 HEALTH_TIMEOUT=5m
+	[ "$status" -ne 0 ]
+	[[ $output == *"exited with code 3 before it was healthy"* ]]
+	[[ $output == *"cannot bind the port"* ]]
+	[ ! -e "$P/dist/shipsync-manifest" ]
+	no_container_left
+}
+
+@test "no HEALTHCHECK: the JSON check alone decides, and a matching pre-release tag passes" {
+	sed -i '/^HEALTHCHECK/,/CMD \["\/bin\/busybox", "wget"/d' "$P/Dockerfile"
+	! grep -q HEALTHCHECK "$P/Dockerfile"
+	sed -i 's/^version = .*/version = "1.2.3rc1"/' "$P/pyproject.toml"
+	git -C "$P" -c user.name=t -c user.email=t@example.invalid commit -q -am rc
+	git -C "$P" tag v1.2.3-rc.1
+	validate PLATFORMS=linux/arm64
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output == *"linux/arm64: the image has no HEALTHCHECK; checking http://127.0.0.1:8000/health only"* ]]
+	grep -qx 'version 1.2.3rc1' "$P/dist/shipsync-manifest"
+	grep -q '^image linux/arm64 sha256:' "$P/dist/shipsync-manifest"
+	! grep -q '^image linux/amd64' "$P/dist/shipsync-manifest"
+	no_container_left
+}
+
+@test "no HEALTHCHECK and no HEALTH_URL: refuses, nothing would be checked" {
+	sed -i '/^HEALTHCHECK/,/CMD \["\/bin\/busybox", "wget"/d' "$P/Dockerfile"
+	validate PLATFORMS=linux/amd64 HEALTH_URL=
+	[ "$status" -ne 0 ]
+	[[ $output == *"no HEALTHCHECK and HEALTH_URL is empty"* ]]
+	no_container_left
+}
+
+@test "a broken Dockerfile fails with the build's error and keeps no old manifest" {
+	mkdir -p "$P/dist"
+	printf 'shipsync-manifest 1\nversion 0.9.0\n' >"$P/dist/shipsync-manifest"
+	printf 'COPY no-such-dir/ /opt/\n' >>"$P/Dockerfile"
+	validate PLATFORMS=linux/amd64
+	[ "$status" -ne 0 ]
+	[[ $output == *"no-such-dir"* ]]
+	[[ $output == *"linux/amd64: the image does not build"* ]]
+	[ ! -e "$P/dist/shipsync-manifest" ]
+	no_container_left
+}
+
+@test "refuses a tag at HEAD that disagrees with pyproject.toml, before building" {
+	git -C "$P" tag v1.2.4
+	validate PLATFORMS=linux/amd64
+	[ "$status" -ne 0 ]
+	[[ $output == *"the tag at HEAD (v1.2.4) and 'pyproject.toml' (1.2.3) disagree"* ]]
+	[[ $output != *building* ]]
+	[ -z "$("$DOCKER" images -q "$IMAGE")" ]
+}
+
+@test "a broken pyproject.toml fails before building" {
+	printf '[project\nname = \n' >"$P/pyproject.toml"
+	validate PLATFORMS=linux/amd64
+	[ "$status" -ne 0 ]
+	[[ $output == *"cannot read the version from 'pyproject.toml'"* ]]
+	[[ $output != *building* ]]
+}
+
+@test "Ctrl-C while waiting for health leaves no container and no manifest" {
+	printf '{"status": "starting"}\n' >"$P/www/health"
+	# Background jobs of a non-interactive shell ignore SIGINT: restore it for make.
+	setsid env --default-signal=INT make -C "$P" --no-print-directory validate SHIPSYNC_MK="$TOP/mk/" DOCKER="$DOCKER" \
+		PYTHON="$PY" IMAGE="$IMAGE" PLATFORMS=linux/amd64 HEALTH_TIMEOUT=5m \
+		>"$BATS_TEST_TMPDIR/make.log" 2>&1 &
+	local pid=$! i
+	echo "$pid" >"$BATS_TEST_TMPDIR/make.pid"
+	[ "$(ps -o pgid= -p "$pid" | tr -d ' ')" = "$pid" ]
+	for i in $(seq 1 600); do
+		[ -n "$("$DOCKER" ps -q --filter label=shipsync.validate)" ] && break
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	[ -n "$("$DOCKER" ps -q --filter label=shipsync.validate)" ]
+	sleep 1
+	kill -INT -- "-$pid"
+	local rc=0
+	wait "$pid" || rc=$?
+	[ "$rc" -ne 0 ]
+	cat "$BATS_TEST_TMPDIR/make.log"
+	grep -q 'validate: interrupted' "$BATS_TEST_TMPDIR/make.log"
+	no_container_left
+	[ ! -e "$P/dist/shipsync-manifest" ]
+	[ -z "$(ls -A "$P/dist")" ]
+}
