@@ -217,14 +217,17 @@ class Handler(BaseHTTPRequestHandler):
         # PyPI puts the error in the reason phrase; clients print it from there.
         if reason is not None:
             reason = reason.replace("\r", " ").replace("\n", " ")
-        self.send_response(status, reason)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        for k, v in headers:
-            self.send_header(k, v)
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
+        try:
+            self.send_response(status, reason)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            for k, v in headers:
+                self.send_header(k, v)
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True  # the client gave up: nobody to answer
 
     def send_json(self, status, obj, ctype="application/json", headers=()):
         self.send(status, json.dumps(obj, indent=1) + "\n", ctype, headers=headers)

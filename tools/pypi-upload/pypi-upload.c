@@ -1,0 +1,281 @@
+/*
+ * pypi-upload: publish sdists and wheels to a PyPI-compatible index through
+ * the legacy upload API, exactly once: files the index already holds with
+ * the same sha256 are not sent again, a name already used for other bytes
+ * is an error, and the index is read back until every file is there.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "dist.h"
+#include "index.h"
+#include "target.h"
+#include "util.h"
+
+static int dry_run, no_verify;
+static unsigned long wait_seconds = 120;
+
+static noreturn void usage(int code)
+{
+	fprintf(code ? stderr : stdout,
+		"usage: pypi-upload [-nv] [-c file] [-i index-url] [-r repository] [-U repository-url]\n"
+		"                   [-V version] [-w seconds] [--no-verify] file ...\n");
+	exit(code);
+}
+
+/*
+ * "--version X" names the release version when X is not a distribution
+ * file; "--version" alone prints the program's version.
+ */
+static void rewrite_version_option(int argc, char **argv)
+{
+	for (int i = 1; i < argc - 1; i++) {
+		const char *next = argv[i + 1];
+
+		if (!strcmp(argv[i], "--"))
+			return;
+		if (strcmp(argv[i], "--version") || *next == '-' || ends_with(next, ".whl") ||
+		    ends_with(next, ".tar.gz") || ends_with(next, ".zip"))
+			continue;
+		argv[i] = "--release-version";
+		return;
+	}
+}
+
+/* Every file must load and they must all be one release. */
+static int load_all(struct dist *d, int n, char **paths, const char *release)
+{
+	struct strbuf first = STRBUF_INIT, name = STRBUF_INIT;
+	int ret = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (dist_load(&d[i], paths[i])) {
+			ret = EXIT_DATA;
+			continue;
+		}
+		for (int k = 0; k < i; k++)
+			if (d[k].filename && !strcmp(d[k].filename, d[i].filename))
+				ret = error_code(EXIT_DATA, "'%s' is named twice", d[i].filename);
+		strbuf_reset(&name);
+		normalize_name(&name, d[i].name);
+		if (!first.len)
+			strbuf_addbuf(&first, &name);
+		if (strcmp(first.buf, name.buf))
+			ret = error_code(EXIT_DATA, "'%s' is project '%s' but the other files are '%s': upload one project at a time",
+				    d[i].filename, d[i].name, first.buf);
+		if (release && !same_version(release, d[i].version))
+			ret = error_code(EXIT_DATA, "'%s' is version '%s' but the release is '%s'", d[i].filename,
+				    d[i].version, release);
+		else if (i > 0 && d[0].version && !same_version(d[0].version, d[i].version))
+			ret = error_code(EXIT_DATA, "'%s' is version '%s' but '%s' is '%s': upload one version at a time",
+				    d[i].filename, d[i].version, d[0].filename, d[0].version);
+	}
+	strbuf_release(&first);
+	strbuf_release(&name);
+	return ret;
+}
+
+/* One form field as a line: newlines and control characters escaped. */
+static void print_field(const char *name, const char *value)
+{
+	printf("%s=", name);
+	for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
+		if (*p == '\\')
+			fputs("\\\\", stdout);
+		else if (*p == '\n')
+			fputs("\\n", stdout);
+		else if (*p == '\t')
+			fputs("\\t", stdout);
+		else if (*p < 0x20 || *p == 0x7f)
+			printf("\\x%02x", *p);
+		else
+			putchar(*p);
+	}
+	putchar('\n');
+}
+
+static void print_dry_run(const struct target *t, const struct dist *d, int n)
+{
+	for (int i = 0; i < n; i++) {
+		struct form f;
+
+		dist_form(&d[i], &f);
+		printf("%sPOST %s\n", i ? "\n" : "", t->upload_url);
+		for (size_t k = 0; k < f.nr; k++)
+			print_field(f.fields[k].name, f.fields[k].value);
+		printf("content=@%s\n", d[i].path);
+		form_release(&f);
+	}
+	note("dry run: would upload %d file%s as '%s' (credentials from %s), then read back '%s'",
+	     n, n == 1 ? "" : "s", t->username ? t->username : "a minted token", t->source, t->index_url);
+}
+
+/* Which files the index lacks; a file it holds with other bytes stops everything. */
+static int plan(const struct target *t, const struct dist *d, int n, int *send)
+{
+	struct remote_files r;
+	int ret = index_lookup(t, d[0].name, d[0].version, &r);
+
+	for (int i = 0; !ret && i < n; i++) {
+		const struct remote_file *f = remote_find(&r, d[i].filename);
+
+		send[i] = !f;
+		if (f && f->sha256 && strcmp(f->sha256, d[i].sha256))
+			ret = error_code(EXIT_CONFLICT, "'%s' is already on the index with sha256 %s, not %s: "
+					 "a file name can be used only once; release a new version",
+					 d[i].filename, f->sha256, d[i].sha256);
+		else if (f)
+			note("'%s' is already on the index with the same sha256: not sending it", d[i].filename);
+	}
+	remote_files_release(&r);
+	return ret;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+/* Read the index back until every file is there with its sha256, or the deadline passes. */
+static int verify(const struct target *t, const struct dist *d, int n)
+{
+	long long deadline = now_ms() + (long long)wait_seconds * 1000;
+	long delay = 250;
+
+	for (;;) {
+		struct remote_files r;
+		int ret = index_lookup(t, d[0].name, d[0].version, &r), missing = 0;
+
+		for (int i = 0; !ret && i < n; i++) {
+			const struct remote_file *f = remote_find(&r, d[i].filename);
+
+			if (!f || !f->sha256)
+				missing++;
+			else if (strcmp(f->sha256, d[i].sha256))
+				ret = error_code(EXIT_CONFLICT, "'%s' on the index has sha256 %s, not %s", d[i].filename,
+					    f->sha256, d[i].sha256);
+		}
+		if (!ret && !r.known)
+			ret = error_code(EXIT_NO, "'%s' offers neither the JSON API nor PEP 691 JSON: cannot verify "
+				    "the upload (use --no-verify)", t->index_url);
+		if (!ret && !missing)
+			for (int i = 0; i < n; i++)
+				puts(remote_find(&r, d[i].filename)->url ? remote_find(&r, d[i].filename)->url
+									 : d[i].filename);
+		remote_files_release(&r);
+		if (ret || !missing)
+			return ret;
+		if (now_ms() + delay > deadline)
+			return error_code(EXIT_TEMPFAIL, "%d file%s still missing from '%s' after %lu s: the "
+					  "index may be slow to update; run again to check", missing,
+					  missing == 1 ? " is" : "s are", t->index_url, wait_seconds);
+		note("%d file%s not visible yet, checking again in %.1f s", missing, missing == 1 ? "" : "s",
+		     delay / 1000.0);
+		sleep_ms(delay);
+		delay = delay * 2 > 8000 ? 8000 : delay * 2;
+	}
+}
+
+static int upload(struct target *t, struct dist *d, int n)
+{
+	int *send = xcalloc(n, sizeof(*send)), ret;
+
+	if (t->trusted_publishing && (ret = index_mint_token(t)))
+		goto out;
+	if ((ret = plan(t, d, n, send)))
+		goto out;
+	for (int i = 0; i < n && !ret; i++) {
+		struct form f;
+
+		if (!send[i])
+			continue;
+		dist_form(&d[i], &f);
+		ret = index_upload(t, &d[i], &f);
+		form_release(&f);
+	}
+	if (!ret && !no_verify)
+		ret = verify(t, d, n);
+out:
+	free(send);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "config-file", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "index-url", required_argument, NULL, 'i' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "no-verify", no_argument, NULL, 'N' },
+		{ "repository", required_argument, NULL, 'r' },
+		{ "repository-url", required_argument, NULL, 'U' },
+		{ "release-version", required_argument, NULL, 'V' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "version", optional_argument, NULL, 'P' },
+		{ "wait", required_argument, NULL, 'w' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct target_options o = { 0 };
+	struct target t;
+	struct dist *d;
+	const char *release = NULL;
+	int c, ret;
+
+	setup_tool(argv[0]);
+	rewrite_version_option(argc, argv);
+	while ((c = getopt_long(argc, argv, "c:hi:nr:U:V:vw:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c': o.config_file = optarg; break;
+		case 'h': usage(EXIT_OK);
+		case 'i': o.index_url = optarg; break;
+		case 'n': dry_run = 1; break;
+		case 'N': no_verify = 1; break;
+		case 'r': o.repository = optarg; break;
+		case 'U': o.repository_url = optarg; break;
+		case 'V': release = optarg; break;
+		case 'v': verbose++; break;
+		case 'w':
+			if (parse_ulong(optarg, &wait_seconds) || wait_seconds > 86400)
+				die_code(EXIT_USAGE, "--wait: '%s' is not a number of seconds (0-86400)", optarg);
+			break;
+		case 'P':
+			if (optarg) {
+				release = optarg;
+				break;
+			}
+			puts("pypi-upload (shipsync) " SHIPSYNC_VERSION);
+			finish_stdout();
+			return EXIT_OK;
+		default: usage(EXIT_USAGE);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1)
+		usage(EXIT_USAGE);
+	if (release && !same_version(release, release))
+		die_code(EXIT_DATA, "the release version '%s' is not a PEP 440 version", release);
+
+	d = xcalloc(argc, sizeof(*d));
+	ret = load_all(d, argc, argv, release);
+	if (!ret)
+		ret = target_resolve(&t, &o);
+	else
+		memset(&t, 0, sizeof(t));
+	if (!ret && dry_run)
+		print_dry_run(&t, d, argc);
+	else if (!ret)
+		ret = upload(&t, d, argc);
+	for (int i = 0; i < argc; i++)
+		dist_release(&d[i]);
+	free(d);
+	target_release(&t);
+	finish_stdout();
+	return ret;
+}

@@ -1,0 +1,262 @@
+/*
+ * Upload target and credentials: options, environment, ~/.pypirc, and the
+ * presence of trusted publishing in CI.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dist.h"
+#include "target.h"
+#include "util.h"
+
+const char *known_repository(const char *name)
+{
+	if (!strcmp(name, "pypi"))
+		return PYPI_UPLOAD_URL;
+	if (!strcmp(name, "testpypi"))
+		return TESTPYPI_UPLOAD_URL;
+	return NULL;
+}
+
+static char *trimmed(const char *s, size_t len)
+{
+	while (len && isspace((unsigned char)*s))
+		s++, len--;
+	while (len && isspace((unsigned char)s[len - 1]))
+		len--;
+	return xstrndup(s, len);
+}
+
+static void set_value(struct pypirc_repo *r, const char *key, char *value)
+{
+	char **slot = NULL;
+
+	if (!strcasecmp(key, "repository"))
+		slot = &r->url;
+	else if (!strcasecmp(key, "username"))
+		slot = &r->username;
+	else if (!strcasecmp(key, "password"))
+		slot = &r->password;
+	if (!slot) {
+		free(value);
+		return;
+	}
+	free(*slot);
+	*slot = value;
+}
+
+int pypirc_find(const char *text, const char *what, const char *section, struct pypirc_repo *out)
+{
+	const char *p = text;
+	int lineno = 0, in_section = 0, found = 0;
+
+	memset(out, 0, sizeof(*out));
+	while (*p) {
+		size_t n = strcspn(p, "\n");
+		char *line = trimmed(p, n), *sep;
+		int indented = n && (*p == ' ' || *p == '\t');
+
+		lineno++;
+		p += n + (p[n] == '\n');
+		if (!*line || *line == '#' || *line == ';' || indented) {
+			/* Continuation lines only matter for [distutils] index-servers. */
+			free(line);
+			continue;
+		}
+		if (*line == '[') {
+			char *end = strchr(line, ']');
+
+			if (!end) {
+				free(line);
+				pypirc_repo_release(out);
+				return error("'%s' line %d: a section header without ']'", what, lineno);
+			}
+			*end = '\0';
+			in_section = !strcmp(line + 1, section);
+			found |= in_section;
+			free(line);
+			continue;
+		}
+		sep = line + strcspn(line, "=:");
+		if (!*sep || sep == line) {
+			free(line);
+			pypirc_repo_release(out);
+			return error("'%s' line %d: expected 'key = value'", what, lineno);
+		}
+		if (in_section) {
+			char *key = trimmed(line, sep - line);
+
+			set_value(out, key, trimmed(sep + 1, strlen(sep + 1)));
+			free(key);
+		}
+		free(line);
+	}
+	return found ? 0 : 1;
+}
+
+void pypirc_repo_release(struct pypirc_repo *r)
+{
+	free(r->url);
+	free(r->username);
+	free(r->password);
+	memset(r, 0, sizeof(*r));
+}
+
+int index_root(struct strbuf *sb, const char *url)
+{
+	const char *host, *path;
+	size_t len;
+
+	if (starts_with(url, "https://"))
+		host = url + 8;
+	else if (starts_with(url, "http://"))
+		host = url + 7;
+	else
+		return -1;
+	path = host + strcspn(host, "/?#");
+	if (path == host)
+		return -1;
+	if ((size_t)(path - host) == strlen("upload.pypi.org") && starts_with(host, "upload.pypi.org")) {
+		strbuf_addstr(sb, "https://pypi.org");
+		return 0;
+	}
+	len = path - url;
+	if (*path == '/') {
+		size_t plen = strcspn(path, "?#");
+
+		while (plen && path[plen - 1] == '/')
+			plen--;
+		if (plen >= 7 && !strncmp(path + plen - 7, "/legacy", 7))
+			len += plen - 7;
+	}
+	strbuf_add(sb, url, len);
+	return 0;
+}
+
+static char *env(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? xstrdup(v) : NULL;
+}
+
+static int read_pypirc(const struct target_options *o, const char *section, struct pypirc_repo *r)
+{
+	struct strbuf text = STRBUF_INIT, path = STRBUF_INIT;
+	const char *home = getenv("HOME");
+	int ret;
+
+	memset(r, 0, sizeof(*r));
+	if (o->config_file)
+		strbuf_addstr(&path, o->config_file);
+	else if (home && *home)
+		strbuf_addf(&path, "%s/.pypirc", home);
+	else
+		return 1;
+	if (strbuf_read_file(&text, path.buf) < 0) {
+		ret = 1;
+		if (errno != ENOENT || o->config_file)
+			ret = error_errno("cannot read '%s'", path.buf);
+	} else {
+		ret = pypirc_find(text.buf, path.buf, section, r);
+	}
+	strbuf_release(&text);
+	strbuf_release(&path);
+	return ret;
+}
+
+static int resolve_url(struct target *t, const struct target_options *o, const struct pypirc_repo *rc, int rc_found)
+{
+	char *v;
+
+	if (o->repository_url) {
+		t->upload_url = xstrdup(o->repository_url);
+	} else if (o->repository) {
+		if (rc_found && rc->url)
+			t->upload_url = xstrdup(rc->url);
+		else if (known_repository(o->repository))
+			t->upload_url = xstrdup(known_repository(o->repository));
+		else
+			return error_code(EXIT_USAGE, "repository '%s' is not a section of ~/.pypirc (or it has no 'repository' URL)",
+				     o->repository);
+	} else if ((v = env("PYPI_REPOSITORY_URL")) || (v = env("TWINE_REPOSITORY_URL"))) {
+		t->upload_url = v;
+	} else {
+		t->upload_url = xstrdup(rc_found && rc->url ? rc->url : PYPI_UPLOAD_URL);
+	}
+	return 0;
+}
+
+/* The username and password of the first place that has them. */
+static int resolve_credentials(struct target *t, const struct pypirc_repo *rc, int rc_usable)
+{
+	if ((t->password = env("PYPI_TOKEN"))) {
+		t->username = xstrdup("__token__");
+		t->source = "PYPI_TOKEN";
+	} else if ((t->password = env("TWINE_PASSWORD"))) {
+		if (!(t->username = env("TWINE_USERNAME")))
+			t->username = xstrdup("__token__");
+		t->source = "TWINE_USERNAME and TWINE_PASSWORD";
+	} else if (rc_usable && rc->password) {
+		t->username = xstrdup(rc->username ? rc->username : "__token__");
+		t->password = xstrdup(rc->password);
+		t->source = "~/.pypirc";
+	} else if (getenv("ACTIONS_ID_TOKEN_REQUEST_URL") && getenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN")) {
+		t->trusted_publishing = 1;
+		t->source = "trusted publishing";
+		secret_add(getenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN"));
+		return 0;
+	} else {
+		return error_code(EXIT_AUTH, "no credentials: set PYPI_TOKEN (an API token), TWINE_USERNAME and TWINE_PASSWORD, "
+			     "a password in ~/.pypirc, or run in CI with trusted publishing (id-token: write)");
+	}
+	secret_add(t->password);
+	return 0;
+}
+
+int target_resolve(struct target *t, const struct target_options *o)
+{
+	struct pypirc_repo rc;
+	struct strbuf root = STRBUF_INIT;
+	const char *section = o->repository ? o->repository : "pypi", *section_url;
+	int found, ret;
+
+	memset(t, 0, sizeof(*t));
+	found = read_pypirc(o, section, &rc);
+	if (found < 0)
+		return EXIT_USAGE;
+	if ((ret = resolve_url(t, o, &rc, !found)))
+		goto out;
+	/* A .pypirc password goes only to its own section's URL, unless -r chose the section. */
+	section_url = rc.url ? rc.url : known_repository(section);
+	ret = resolve_credentials(t, &rc, !found && (o->repository ||
+						     (section_url && !strcmp(section_url, t->upload_url))));
+	if (ret)
+		goto out;
+	if (o->index_url) {
+		t->index_url = xstrdup(o->index_url);
+	} else if (index_root(&root, t->upload_url)) {
+		ret = EXIT_USAGE;
+		error("'%s' is not an http(s) URL", t->upload_url);
+		goto out;
+	} else {
+		t->index_url = strbuf_detach(&root, NULL);
+	}
+	while (ends_with(t->index_url, "/"))
+		t->index_url[strlen(t->index_url) - 1] = '\0';
+out:
+	pypirc_repo_release(&rc);
+	strbuf_release(&root);
+	return ret;
+}
+
+void target_release(struct target *t)
+{
+	free(t->upload_url);
+	free(t->index_url);
+	free(t->username);
+	free(t->password);
+	memset(t, 0, sizeof(*t));
+}
