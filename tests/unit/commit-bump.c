@@ -1,0 +1,276 @@
+/*
+ * Conventional Commits as the reference parser reads them (every row of the
+ * conformance data, deviations listed), the bump and group rules, SemVer order
+ * and bumps.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../tools/commit-bump/conventional.h"
+#include "../../tools/commit-bump/version.h"
+#include "json.h"
+#include "strbuf.h"
+#include "util.h"
+#include "test.h"
+
+static const char *vectors(void)
+{
+	const char *v = getenv("SHIPSYNC_VECTORS");
+	return v && *v ? v : "../shared/vectors";
+}
+
+static int null_or_eq(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+static int lower_eq(const char *ours, const char *ref)
+{
+	char buf[64];
+	size_t i;
+
+	if (!ours || !ref || strlen(ref) >= sizeof(buf))
+		return 0;
+	for (i = 0; ref[i]; i++)
+		buf[i] = ref[i] >= 'A' && ref[i] <= 'Z' ? ref[i] + 32 : ref[i];
+	buf[i] = '\0';
+	return !strcmp(ours, buf) && strcmp(ref, buf);
+}
+
+/* Each row: the message, and the reference parser's type, scope, breaking, revert header. */
+static void test_conformance(void)
+{
+	char *path = xstrfmt("%s/conventional-commits/parsed.jsonl", vectors());
+	struct strbuf text = STRBUF_INIT;
+	size_t rows = 0, deviations = 0;
+	char *line, *save = NULL;
+
+	if (!CHECK(!strbuf_read_file(&text, path), "the conformance data can be read (set SHIPSYNC_VECTORS)")) {
+		free(path);
+		return;
+	}
+	for (line = strtok_r(text.buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		struct json j;
+		struct cc_commit c;
+		char *msg, *type, *scope, *revert, what[160];
+		int breaking, ok;
+
+		if (json_parse(&j, line, strlen(line))) {
+			CHECK(0, "a conformance row is JSON");
+			continue;
+		}
+		rows++;
+		msg = json_string(&j, json_get(&j, 0, "message"));
+		type = json_string(&j, json_get(&j, 0, "type"));
+		scope = json_string(&j, json_get(&j, 0, "scope"));
+		revert = json_string(&j, json_path(&j, 0, "revert.header"));
+		breaking = json_is_true(&j, json_get(&j, 0, "breaking"));
+		cc_parse(&c, msg, strlen(msg));
+		snprintf(what, sizeof(what), "row %zu: %.100s", rows, msg);
+		for (char *p = what; *p; p++)
+			if (*p == '\n' || *p == '\r')
+				*p = ' ';
+		ok = null_or_eq(c.type, type);
+		if (!ok && lower_eq(c.type, type)) {
+			/* The one deliberate deviation: types are case-insensitive. */
+			deviations++;
+			ok = 1;
+		}
+		CHECK(ok, what);
+		if (!ok)
+			printf("#   type: ours '%s', reference '%s'\n", c.type ? c.type : "null", type ? type : "null");
+		CHECK(null_or_eq(c.scope, scope), what);
+		CHECK_INT(c.breaking, breaking, what);
+		CHECK(null_or_eq(c.reverted, revert), what);
+		cc_release(&c);
+		free(msg);
+		free(type);
+		free(scope);
+		free(revert);
+		json_release(&j);
+	}
+	CHECK_INT(rows, 26, "every conformance row was read");
+	CHECK_INT(deviations, 1, "one deviation: the upper-case type");
+	strbuf_release(&text);
+	free(path);
+}
+
+/* The parser's own fixture logs: commits separated by "===" lines. */
+static void test_upstream_fixtures(void)
+{
+	static const struct {
+		const char *file;
+		int index;
+		const char *type, *scope;
+		int breaking;
+	} want[] = {
+		{ "log1.txt", 0, "feat", "ngMessages", 1 },
+		{ "log2.txt", 0, "docs", "ngMessageExp", 0 },
+		{ "log2.txt", 1, "fix", "$animate", 0 },
+		{ "log3.txt", 0, "category", "fix:subcategory", 0 },
+		{ "bad_commit.txt", 0, NULL, NULL, 0 },
+	};
+
+	for (size_t i = 0; i < sizeof(want) / sizeof(*want); i++) {
+		char *path = xstrfmt("%s/conventional-commits/upstream-fixtures/%s", vectors(), want[i].file);
+		struct strbuf text = STRBUF_INIT;
+		const char *start;
+		struct cc_commit c;
+		char what[128];
+
+		snprintf(what, sizeof(what), "%s commit %d", want[i].file, want[i].index);
+		if (!CHECK(!strbuf_read_file(&text, path), what)) {
+			free(path);
+			continue;
+		}
+		start = text.buf;
+		for (int n = 0; n < want[i].index; n++) {
+			const char *sep = strstr(start, "\n===\n");
+			start = sep ? sep + 5 : text.buf + text.len;
+		}
+		{
+			const char *sep = strstr(start, "\n===\n");
+			cc_parse(&c, start, sep ? (size_t)(sep - start) : strlen(start));
+		}
+		CHECK(null_or_eq(c.type, want[i].type), what);
+		CHECK(null_or_eq(c.scope, want[i].scope), what);
+		CHECK_INT(c.breaking, want[i].breaking, what);
+		cc_release(&c);
+		strbuf_release(&text);
+		free(path);
+	}
+}
+
+static void parse(struct cc_commit *c, const char *msg)
+{
+	cc_parse(c, msg, strlen(msg));
+}
+
+static void check_commit(const char *msg, enum bump bump, int group, const char *entry)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct cc_commit c;
+	char what[96];
+
+	snprintf(what, sizeof(what), "%s", msg);
+	for (char *p = what; *p; p++)
+		if ((unsigned char)*p < 0x20)
+			*p = ' ';
+	parse(&c, msg);
+	CHECK_STR(bump_name(cc_bump(&c)), bump_name(bump), what);
+	CHECK_INT(cc_group(&c), group, what);
+	cc_entry(&sb, &c);
+	CHECK_STR(sb.buf, entry, what);
+	strbuf_release(&sb);
+	cc_release(&c);
+}
+
+static void test_rules(void)
+{
+	check_commit("feat: add a thing", BUMP_MINOR, GROUP_ADDED, "- add a thing\n");
+	check_commit("FEAT(Api): upper case", BUMP_MINOR, GROUP_ADDED, "- **Api:** upper case\n");
+	check_commit("fix(parser): crlf\r\n\r\nBREAKING-CHANGE: gone", BUMP_MAJOR, GROUP_FIXED,
+		     "- **Breaking:** **parser:** crlf\n");
+	check_commit("perf: faster", BUMP_PATCH, GROUP_CHANGED, "- faster\n");
+	check_commit("refactor!: drop the old API", BUMP_MAJOR, GROUP_CHANGED, "- **Breaking:** drop the old API\n");
+	check_commit("deprecate: the v1 endpoint", BUMP_PATCH, GROUP_DEPRECATED, "- the v1 endpoint\n");
+	check_commit("security: CVE-2026-1 fixed", BUMP_PATCH, GROUP_SECURITY, "- CVE-2026-1 fixed\n");
+	check_commit("Revert \"feat: add thing\"\n\nThis reverts commit 1234567.", BUMP_PATCH, GROUP_REMOVED,
+		     "- Revert \"feat: add thing\"\n");
+	check_commit("Revert \"fix: a bug\"", BUMP_PATCH, GROUP_CHANGED, "- Revert \"fix: a bug\"\n");
+	check_commit("revert: feat(x): add thing", BUMP_PATCH, GROUP_REMOVED, "- feat(x): add thing\n");
+	check_commit("revert: let us never speak of it", BUMP_PATCH, GROUP_CHANGED, "- let us never speak of it\n");
+	check_commit("docs: spelling", BUMP_NONE, GROUP_HIDDEN, "- spelling\n");
+	check_commit("chore!: drop Node 6", BUMP_MAJOR, GROUP_CHANGED, "- **Breaking:** drop Node 6\n");
+	check_commit("Update README", BUMP_NONE, GROUP_HIDDEN, "- Update README\n");
+	check_commit("Update README\n\nBREAKING CHANGE: moved", BUMP_MAJOR, GROUP_CHANGED, "- **Breaking:** Update README\n");
+	check_commit("feat: ctrl\tchars\x1b[31m", BUMP_MINOR, GROUP_ADDED, "- ctrl chars [31m\n");
+	check_commit("feat: ", BUMP_MINOR, GROUP_ADDED, "- (no description)\n");
+	check_commit("fix: x\n\nbreaking change: lower case note", BUMP_MAJOR, GROUP_FIXED, "- **Breaking:** x\n");
+	check_commit("fix: x\n\nBREAKING CHANGES: not the keyword", BUMP_PATCH, GROUP_FIXED, "- x\n");
+	check_commit("\n\n\nfix: after blank lines", BUMP_PATCH, GROUP_FIXED, "- after blank lines\n");
+	check_commit("gpg: Signature made\nfeat: signed", BUMP_MINOR, GROUP_ADDED, "- signed\n");
+	check_commit("", BUMP_NONE, GROUP_HIDDEN, "- (no description)\n");
+	check_commit("(scope): no type", BUMP_NONE, GROUP_HIDDEN, "- (scope): no type\n");
+	check_commit("feat(x: unclosed", BUMP_NONE, GROUP_HIDDEN, "- feat(x: unclosed\n");
+	check_commit("feat!: x", BUMP_MAJOR, GROUP_ADDED, "- **Breaking:** x\n");
+	check_commit("feat(a): b(c)!: d", BUMP_MAJOR, GROUP_ADDED, "- **Breaking:** **a): b(c:** d\n");
+}
+
+static void check_bump(const char *from, enum bump b, int zero, const char *want)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct semver v;
+	char what[96];
+
+	snprintf(what, sizeof(what), "%s + %s%s = %s", from, bump_name(b), zero ? " (0.x rule)" : "", want);
+	if (!CHECK(!semver_parse(&v, from), what))
+		return;
+	semver_bump(&v, b, zero);
+	semver_format(&sb, &v);
+	CHECK_STR(sb.buf, want, what);
+	semver_release(&v);
+	strbuf_release(&sb);
+}
+
+static int cmp(const char *a, const char *b)
+{
+	struct semver x, y;
+	int c;
+
+	if (semver_parse(&x, a) || semver_parse(&y, b))
+		return 99;
+	c = semver_cmp(&x, &y);
+	semver_release(&x);
+	semver_release(&y);
+	return c < 0 ? -1 : c > 0;
+}
+
+static void test_semver(void)
+{
+	static const char *const order[] = {
+		"1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-alpha.beta", "1.0.0-beta", "1.0.0-beta.2",
+		"1.0.0-beta.11", "1.0.0-rc.1", "1.0.0", "1.0.1", "1.2.0", "1.10.0", "2.0.0", "10.0.0",
+	};
+	static const char *const bad[] = {
+		"1.2", "01.0.0", "1.0.0-01", "1.0.0-", "1.0.0+", "v1.0.0", "1.0.0 ", "18446744073709551616.0.0",
+		"1.0.0-a..b", "",
+	};
+	struct semver v;
+
+	for (size_t i = 0; i + 1 < sizeof(order) / sizeof(*order); i++)
+		CHECK_INT(cmp(order[i], order[i + 1]), -1, order[i]);
+	CHECK_INT(cmp("1.0.0+build.1", "1.0.0+build.2"), 0, "build metadata has no precedence");
+	CHECK_INT(cmp("18446744073709551615.0.0", "1.0.0"), 1, "the largest number that fits");
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		int r = semver_parse(&v, bad[i]);
+		CHECK_INT(r, -1, bad[i]);
+		if (!r)
+			semver_release(&v);
+	}
+	check_bump("1.2.3", BUMP_MAJOR, 0, "2.0.0");
+	check_bump("1.2.3", BUMP_MINOR, 0, "1.3.0");
+	check_bump("1.2.3", BUMP_PATCH, 0, "1.2.4");
+	check_bump("1.2.3", BUMP_NONE, 0, "1.2.3");
+	check_bump("0.0.0", BUMP_MINOR, 0, "0.1.0");
+	check_bump("0.4.1", BUMP_MAJOR, 1, "0.5.0");
+	check_bump("0.4.1", BUMP_MINOR, 1, "0.4.2");
+	check_bump("0.4.1", BUMP_PATCH, 1, "0.4.2");
+	check_bump("1.4.1", BUMP_MAJOR, 1, "2.0.0");
+	check_bump("2.0.0-rc.1", BUMP_MAJOR, 0, "2.0.0");
+	check_bump("2.1.0-rc.1", BUMP_MAJOR, 0, "3.0.0");
+	check_bump("2.1.0-rc.1", BUMP_MINOR, 0, "2.1.0");
+	check_bump("2.1.1-rc.1", BUMP_MINOR, 0, "2.2.0");
+	check_bump("2.1.1-rc.1", BUMP_PATCH, 0, "2.1.1");
+	check_bump("1.0.0+build", BUMP_PATCH, 0, "1.0.1");
+}
+
+int main(void)
+{
+	test_conformance();
+	test_upstream_fixtures();
+	test_rules();
+	test_semver();
+	return test_done();
+}

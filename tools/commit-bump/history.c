@@ -1,0 +1,229 @@
+/* The latest version tag and the commits since it, through libgit2. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <git2.h>
+
+#include "history.h"
+#include "util.h"
+
+struct candidate {
+	char *name;
+	struct semver v;
+};
+
+static int git_fail(int code, const char *what)
+{
+	const git_error *e = git_error_last();
+
+	error("%s: %s", what, e && e->message ? e->message : "unknown libgit2 error");
+	return code;
+}
+
+/* Highest version first; equal versions by name, so the choice never depends on the order read. */
+static int cmp_candidates(const void *a, const void *b)
+{
+	const struct candidate *x = a, *y = b;
+	int c = semver_cmp(&y->v, &x->v);
+
+	return c ? c : strcmp(x->name, y->name);
+}
+
+static size_t version_tags(git_repository *repo, const char *prefix, struct candidate **out)
+{
+	git_strarray names = { NULL, 0 };
+	struct candidate *c = NULL;
+	size_t nr = 0, alloc = 0, plen = strlen(prefix);
+
+	if (git_tag_list(&names, repo))
+		return 0;
+	for (size_t i = 0; i < names.count; i++) {
+		struct semver v;
+
+		if (strncmp(names.strings[i], prefix, plen) || semver_parse(&v, names.strings[i] + plen))
+			continue;
+		ALLOC_GROW(c, nr + 1, alloc);
+		c[nr].name = xstrdup(names.strings[i]);
+		c[nr++].v = v;
+	}
+	git_strarray_dispose(&names);
+	if (nr)
+		qsort(c, nr, sizeof(*c), cmp_candidates);
+	*out = c;
+	return nr;
+}
+
+/* The commit a tag names, annotated or lightweight; -1 when it names no commit. */
+static int tag_commit(git_repository *repo, const char *name, git_oid *oid)
+{
+	git_reference *ref = NULL;
+	git_object *obj = NULL;
+	char *full = xstrfmt("refs/tags/%s", name);
+	int ret = -1;
+
+	if (!git_reference_lookup(&ref, repo, full) && !git_reference_peel(&obj, ref, GIT_OBJECT_COMMIT)) {
+		git_oid_cpy(oid, git_object_id(obj));
+		ret = 0;
+	}
+	git_object_free(obj);
+	git_reference_free(ref);
+	free(full);
+	return ret;
+}
+
+/* The highest version tag whose commit is the head or one of its ancestors. */
+static void find_tag(git_repository *repo, const git_oid *head, const char *prefix,
+		     struct history *h, git_oid *tag_oid)
+{
+	struct candidate *c = NULL;
+	size_t nr = version_tags(repo, prefix, &c);
+
+	for (size_t i = 0; i < nr; i++) {
+		if (h->tag || tag_commit(repo, c[i].name, tag_oid))
+			goto drop;
+		if (!git_oid_equal(tag_oid, head) && git_graph_descendant_of(repo, head, tag_oid) != 1)
+			goto drop;
+		h->tag = c[i].name;
+		h->current = c[i].v;
+		continue;
+drop:
+		free(c[i].name);
+		semver_release(&c[i].v);
+	}
+	free(c);
+}
+
+static void read_commit(struct history *h, const struct history_opts *o, git_commit *commit)
+{
+	const char *msg = git_commit_message(commit);
+	struct cc_commit cc;
+	enum cc_group g;
+	enum bump b;
+
+	if (git_commit_parentcount(commit) > 1) {
+		h->merges++;
+		return;
+	}
+	h->commits++;
+	cc_parse(&cc, msg ? msg : "", msg ? strlen(msg) : 0);
+	b = cc_bump(&cc);
+	if (b > h->bump)
+		h->bump = b;
+	g = cc_group(&cc);
+	if (g == GROUP_HIDDEN && o->all)
+		g = GROUP_CHANGED;
+	if (g != GROUP_HIDDEN)
+		cc_entry(&h->group[g], &cc);
+	cc_release(&cc);
+}
+
+static int walk(git_repository *repo, const git_oid *head, const git_oid *hide,
+		const struct history_opts *o, struct history *h)
+{
+	git_revwalk *w = NULL;
+	git_oid oid;
+	int ret = 0, err;
+
+	if (git_revwalk_new(&w, repo) || git_revwalk_push(w, head) || (hide && git_revwalk_hide(w, hide))) {
+		git_revwalk_free(w);
+		return git_fail(EXIT_SYSTEM, "cannot walk the history");
+	}
+	while (!(err = git_revwalk_next(&oid, w))) {
+		git_commit *commit;
+
+		if (git_commit_lookup(&commit, repo, &oid)) {
+			ret = git_fail(EXIT_DATA, "cannot read a commit");
+			break;
+		}
+		read_commit(h, o, commit);
+		git_commit_free(commit);
+	}
+	if (!ret && err != GIT_ITEROVER)
+		ret = git_fail(EXIT_DATA, "cannot walk the history");
+	git_revwalk_free(w);
+	return ret;
+}
+
+/* GIT_DIR (and git's other variables) count unless a directory was named. */
+static int open_repo(const char *dir, git_repository **repo)
+{
+	int from_env = !dir && getenv("GIT_DIR");
+	int err = git_repository_open_ext(repo, from_env ? NULL : dir ? dir : ".",
+					  from_env ? GIT_REPOSITORY_OPEN_FROM_ENV : 0, NULL);
+
+	if (!dir)
+		dir = from_env ? getenv("GIT_DIR") : ".";
+
+	if (err == GIT_ENOTFOUND) {
+		error("'%s' is not in a git repository: run it inside one, or name one with -C", dir);
+		return EXIT_NOTFOUND;
+	}
+	return err ? git_fail(EXIT_DATA, "cannot open the repository") : 0;
+}
+
+/* The commit rev names; 1 when HEAD is unborn (a repository without commits). */
+static int resolve(git_repository *repo, const char *rev, git_oid *oid)
+{
+	git_object *obj = NULL, *commit = NULL;
+	int ret = -1;
+
+	if (!rev && git_repository_head_unborn(repo) == 1)
+		return 1;
+	if (!git_revparse_single(&obj, repo, rev ? rev : "HEAD") &&
+	    !git_object_peel(&commit, obj, GIT_OBJECT_COMMIT)) {
+		git_oid_cpy(oid, git_object_id(commit));
+		ret = 0;
+	}
+	if (ret)
+		error("'%s' names no commit", rev ? rev : "HEAD");
+	git_object_free(commit);
+	git_object_free(obj);
+	return ret;
+}
+
+int history_read(const struct history_opts *o, struct history *h)
+{
+	git_repository *repo = NULL;
+	git_oid head, tag_oid;
+	int ret, r;
+
+	memset(h, 0, sizeof(*h));
+	for (int i = 0; i < GROUP_NR; i++)
+		strbuf_init(&h->group[i], 0);
+	git_libgit2_init();
+	/* Each commit is read once: caching them only costs memory. */
+	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_COMMIT, (size_t)0);
+	if ((ret = open_repo(o->dir, &repo)))
+		goto out;
+	r = resolve(repo, o->rev, &head);
+	if (r) {
+		ret = r < 0 ? EXIT_NOTFOUND : 0;
+		goto out;
+	}
+	find_tag(repo, &head, o->prefix, h, &tag_oid);
+	ret = walk(repo, &head, h->tag ? &tag_oid : NULL, o, h);
+out:
+	git_repository_free(repo);
+	git_libgit2_shutdown();
+	return ret;
+}
+
+void history_release(struct history *h)
+{
+	free(h->tag);
+	semver_release(&h->current);
+	for (int i = 0; i < GROUP_NR; i++)
+		strbuf_release(&h->group[i]);
+}
+
+void history_changelog(const struct history *h, struct strbuf *out)
+{
+	for (int i = 0; i < GROUP_NR; i++) {
+		if (!h->group[i].len)
+			continue;
+		if (out->len)
+			strbuf_addch(out, '\n');
+		strbuf_addf(out, "### %s\n\n", cc_group_names[i]);
+		strbuf_addbuf(out, &h->group[i]);
+	}
+}
