@@ -26,6 +26,16 @@ int error_code(int code, const char *fmt, ...)
 	return code;
 }
 
+char *printable(const char *s)
+{
+	char *out = xstrndup(s, 200);
+
+	for (char *p = out; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	return out;
+}
+
 struct source {
 	const char *arg;	/* as the user wrote it */
 	char *path;		/* the archive file or layout directory */
@@ -98,8 +108,13 @@ static int src_locate(struct source *s, const char *name, char **path, long long
 {
 	struct stat st;
 
-	if (!name_safe(name))
-		return error_code(EXIT_DATA, "'%s' refers to the unsafe path '%s'", s->arg, name);
+	if (!name_safe(name)) {
+		char *shown = printable(name);
+		int ret = error_code(EXIT_DATA, "'%s' refers to the unsafe path '%s'", s->arg, shown);
+
+		free(shown);
+		return ret;
+	}
 	if (!s->is_dir) {
 		const struct tar_entry *e = tar_find(&s->tar, name);
 
@@ -423,7 +438,10 @@ static int load_classic_entry(struct image *img, struct source *s, const struct 
 		b->media_type = xstrdup(MT_OCI_LAYER);
 		if (!b->digest) {
 			if (!digest_valid(diff_ids.v[i])) {
-				ret = error_code(EXIT_DATA, "'%s': diff_id '%s' is not a sha256 digest", s->arg, diff_ids.v[i]);
+				char *shown = printable(diff_ids.v[i]);
+
+				ret = error_code(EXIT_DATA, "'%s': diff_id '%s' is not a sha256 digest", s->arg, shown);
+				free(shown);
 				goto out;
 			}
 			b->digest = xstrdup(diff_ids.v[i]);	/* uncompressed: the diff_id is its digest */

@@ -302,6 +302,26 @@ static int delete_tags(struct reg *r, CURL *curl, const struct strvec *tags, int
 	return ret;
 }
 
+/* Everything about the tags that needs no registry: before any request. */
+static int check_tags(const struct strvec *tags)
+{
+	struct semver version, t;
+	const char *vtag, *why;
+
+	if (find_version(tags, &version, &vtag) < 0)
+		return -1;
+	for (size_t i = 0; i < tags->nr; i++) {
+		enum tag_kind k = tag_kind(tags->v[i], &t);
+
+		if ((k == TAG_LATEST || k == TAG_MAJOR || k == TAG_MINOR) && !vtag)
+			return error("tag '%s' moves with the highest version: give the version tag too (e.g. --tag v1.2.3)",
+				     tags->v[i]);
+		if (vtag && tag_may_move(tags->v[i], &version, NULL, 0, &why) < 0)
+			return error("tag '%s' cannot point to version '%s': %s", tags->v[i], vtag, why);
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -356,10 +376,8 @@ int main(int argc, char **argv)
 	argv += optind;
 	if (argc < 1 || (deletes.nr && (argc != 1 || o.tags.nr)) || (!deletes.nr && argc < 2))
 		usage(EXIT_USAGE);
-	if (reg_init(&r, argv[0]) < 0) {
-		reg_release(&r);
-		return EXIT_USAGE;
-	}
+	if (reg_init(&r, argv[0]) < 0 || check_tags(&o.tags) < 0)
+		ret = EXIT_USAGE;
 	for (size_t i = 0; i < o.mount_from.nr; i++) {
 		char *scope = xstrfmt("repository:%s:pull", o.mount_from.v[i]);
 

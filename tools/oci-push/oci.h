@@ -29,6 +29,9 @@
 /* Print the error and return code (for "return error_code(EXIT_DATA, ...)"). */
 int error_code(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* A copy of s, at most 200 bytes, control characters shown as '?'. */
+char *printable(const char *s);
+
 /* ---- tar.c: an index of an uncompressed tar file ---- */
 
 struct tar_entry {

@@ -191,6 +191,8 @@ static int tar_index(struct tar *t, const struct reader *rd, const char *what)
 	long long next_size = -1;
 	int r, ret = -1;
 
+	if (read_at(rd, 0, h, 2) == 1 && h[0] == 0x1f && h[1] == 0x8b)
+		return error("'%s' is compressed: decompress it first (gunzip), then push the .tar", what);
 	for (;;) {
 		long long size;
 		char type;
@@ -203,10 +205,6 @@ static int tar_index(struct tar *t, const struct reader *rd, const char *what)
 		}
 		if (r < 0) {
 			error("'%s' ends in the middle of a tar header: the archive is truncated", what);
-			break;
-		}
-		if (off == 0 && h[0] == 0x1f && h[1] == 0x8b) {
-			error("'%s' is compressed: decompress it first (gunzip), then push the .tar", what);
 			break;
 		}
 		if (!checksum_ok(h) || parse_number(h + 124, 12, &size) < 0) {
