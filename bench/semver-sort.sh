@@ -62,5 +62,9 @@ echo "both sort $(wc -l <"$work/ours") versions into the same order"
 measure semver-check "$BENCH_RUNS" "$bin" --sort "$work/versions"
 measure node-semver "$BENCH_RUNS" node "$work/sort.js" "$work/versions"
 report semver-check node-semver
+if [ "${MEDIAN_S[node-semver]}" = 0 ]; then
+	echo "semver-sort: no time was recorded for node-semver: check measure in bench/lib.sh" >&2
+	exit 1
+fi
 awk -v a="${MEDIAN_S[node-semver]}" -v b="${MEDIAN_S[semver-check]}" 'BEGIN {
 	if (b > 0 && a / b < 10) { print "semver-sort: below the 10x target" > "/dev/stderr"; exit 1 } }'
