@@ -41,13 +41,18 @@ static const char *shown_name(const char *path)
 	return strcmp(path, "-") ? path : "<stdin>";
 }
 
+/* EXIT_OK, or the exit code with the error printed. */
 static int read_input(struct strbuf *sb, const char *path)
 {
-	if (strbuf_read_file(sb, path) < 0)
-		return error_errno("cannot read '%s'", shown_name(path));
-	if (sb->len > MAX_FILE)
-		return error("'%s' is larger than 64 MiB: not a pyproject.toml", shown_name(path));
-	return 0;
+	if (strbuf_read_file(sb, path) < 0) {
+		error_errno("cannot read '%s'", shown_name(path));
+		return EXIT_SYSTEM;
+	}
+	if (sb->len > MAX_FILE) {
+		error("'%s' is larger than 64 MiB: not a pyproject.toml", shown_name(path));
+		return EXIT_DATA;
+	}
+	return EXIT_OK;
 }
 
 /* Report a problem at a byte offset of the document as file:line:column. */
@@ -135,9 +140,9 @@ int main(int argc, char **argv)
 		return EXIT_DATA;
 	}
 
-	if (read_input(&in, path) < 0) {
+	if ((code = read_input(&in, path)) != EXIT_OK) {
 		strbuf_release(&in);
-		return EXIT_SYSTEM;
+		return code;
 	}
 	if (toml_parse(&doc, in.buf, in.len, &err) < 0) {
 		error("%s:%u:%u: invalid TOML: %s; nothing was changed", shown_name(path), err.line,
