@@ -100,6 +100,9 @@ prerelease)
 		new=$(semver-check --bump preminor --preid "$PREID" --preid-base 1 "$base") || die "cannot start a prerelease after '$base'"
 	fi ;;
 auto)
+	level=$(commit-bump --tag-prefix "$TAG_PREFIX") || die "cannot read the commits since the last version tag"
+	[ "$level" != none ] ||
+		die "nothing to release: no commit since the last version tag is a feat, a fix or a breaking change"
 	new=$(commit-bump --next --tag-prefix "$TAG_PREFIX") || die "cannot work out the next version from the commits" ;;
 *)
 	new=${request#"$TAG_PREFIX"} ;;

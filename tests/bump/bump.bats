@@ -103,6 +103,25 @@ snapshot() { (cd "$P" && git status --porcelain --ignored; git rev-parse HEAD; g
 	[ "$(toml-setver -g pyproject.toml)" = 2.0.0 ]
 }
 
+@test "VERSION=auto reads the commits since the last tag and writes their changelog entries" {
+	git rm -q CHANGELOG.md && git commit -q -m "chore: drop the changelog"
+	run make -s bump VERSION=auto
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"nothing to release"* ]]
+	echo a >a && git add a && git commit -q -m "fix(api): handle empty bodies"
+	echo b >b && git add b && git commit -q -m "feat: a /metrics endpoint"
+	run make -s bump VERSION=auto
+	[ "$status" -eq 0 ]
+	git rev-parse -q --verify refs/tags/v1.3.0
+	grep -q '^### Added' CHANGELOG.md
+	grep -q 'a /metrics endpoint' CHANGELOG.md
+	grep -q 'handle empty bodies' CHANGELOG.md
+	echo c >c && git add c && git commit -q -m "feat!: drop Python 3.8"
+	run make -s bump VERSION=auto
+	[ "$status" -eq 0 ]
+	git rev-parse -q --verify refs/tags/v2.0.0
+}
+
 @test "refuses a version that is not greater, and changes nothing" {
 	before=$(snapshot)
 	for v in 1.1.9 1.2.0-rc.1 0.9.0; do
