@@ -354,3 +354,39 @@ PY
 	echo "$output"
 	[ "$status" -eq 0 ]
 }
+
+# A python3 that has Debian's python3-packaging, the reference for PEP 440.
+packaging_python() {
+	local py
+	for py in python3 /usr/bin/python3; do
+		if "$py" -c 'import packaging.version' 2>/dev/null; then
+			echo "$py"
+			return 0
+		fi
+	done
+	return 1
+}
+
+@test "PEP 440 forms are normalized already and keep the SemVer order" {
+	local py
+	py=$(packaging_python) || { unmet "python3-packaging is not installed"; return 1; }
+	local versions=(0.9.0 1.0.0-alpha.1 1.0.0-alpha.2 1.0.0-beta.1 1.0.0-beta.10 1.0.0-rc.1
+		1.0.0-rc.2 1.0.0-rc.11 1.0.0 1.0.1-dev.1 1.0.1-dev.2 1.0.1-rc.1 1.0.1 1.10.0-preview.3
+		1.10.0 12345678901234567890.0.0)
+	local v pep=()
+	for v in "${versions[@]}"; do
+		pep+=("$(semver-check --pep440 "$v")")
+	done
+	run semver-check --sort <(printf '%s\n' "${versions[@]}" | tac)
+	[ "$output" = "$(printf '%s\n' "${versions[@]}")" ]
+	run "$py" -c '
+import sys
+from packaging.version import Version
+forms = sys.argv[1:]
+bad = [f for f in forms if str(Version(f)) != f]
+assert not bad, f"not normalized: {bad}"
+assert sorted(forms, key=Version) == forms, f"order differs: {sorted(forms, key=Version)}"
+' "${pep[@]}"
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
