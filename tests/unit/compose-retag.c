@@ -1,0 +1,282 @@
+/* Unit tests of compose-retag's core: the compose reader and image references. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../tools/compose-retag/scan.h"
+#include "test.h"
+#include "util.h"
+
+/* The values scan_compose finds in text, joined by '|', or "ERR:line:msg". */
+static char *scan(const char *text, size_t len)
+{
+	struct image_refs refs = { 0 };
+	struct scan_error err;
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+
+	if (scan_compose(text, len, &refs, &err) < 0) {
+		strbuf_addf(&sb, "ERR:%zu:%s", err.line, err.msg);
+		return strbuf_detach(&sb, NULL);
+	}
+	for (i = 0; i < refs.nr; i++)
+		strbuf_addf(&sb, "%s%zu=%s", i ? "|" : "", refs.v[i].line, refs.v[i].value);
+	image_refs_clear(&refs);
+	return strbuf_detach(&sb, NULL);
+}
+
+static void check_scan_n(const char *text, size_t len, const char *want, const char *what)
+{
+	char *got = scan(text, len);
+
+	CHECK_STR(got, want, what);
+	free(got);
+}
+
+static void check_scan(const char *text, const char *want, const char *what)
+{
+	char *got = scan(text, strlen(text));
+
+	CHECK_STR(got, want, what);
+	free(got);
+}
+
+/* Retag the one image of "image: VALUE" in a service, and return the new file. */
+static char *retag(const char *value, const char *version)
+{
+	char *text = xstrfmt("services:\n  a:\n    image: %s\n", value);
+	struct image_refs refs = { 0 };
+	struct scan_error err;
+	struct image img;
+	struct edit ed;
+	struct strbuf out = STRBUF_INIT;
+	char msg[200];
+	enum retag_result r;
+
+	if (scan_compose(text, strlen(text), &refs, &err) < 0 || refs.nr != 1 ||
+	    image_parse(&refs.v[0], &img, msg, sizeof(msg)) < 0) {
+		free(text);
+		image_refs_clear(&refs);
+		return xstrdup("PARSE ERROR");
+	}
+	r = image_retag(&img, version, &ed);
+	if (r == RETAG_OK) {
+		apply_edits(text, strlen(text), &ed, 1, &out);
+		free(ed.text);
+		strbuf_remove(&out, 0, strlen("services:\n  a:\n    image: "));
+		strbuf_rtrim(&out);
+	} else {
+		strbuf_addf(&out, "REFUSED %d", (int)r);
+	}
+	image_clear(&img);
+	image_refs_clear(&refs);
+	free(text);
+	return strbuf_detach(&out, NULL);
+}
+
+static void check_retag(const char *value, const char *version, const char *want)
+{
+	char *got = retag(value, version);
+	char *what = xstrfmt("'%s' set to %s gives '%s'", value, version, want);
+
+	CHECK_STR(got, want, what);
+	free(got);
+	free(what);
+}
+
+static void check_norm(const char *repo, const char *want)
+{
+	char *got = repo_normalize(repo, strlen(repo));
+	char *what = xstrfmt("'%s' normalises to '%s'", repo, want ? want : "(invalid)");
+
+	if (want)
+		CHECK_STR(got, want, what);
+	else
+		CHECK(!got, what);
+	free(got);
+	free(what);
+}
+
+static void test_normalize(void)
+{
+	check_norm("app", "docker.io/library/app");
+	check_norm("library/app", "docker.io/library/app");
+	check_norm("docker.io/library/app", "docker.io/library/app");
+	check_norm("docker.io/app", "docker.io/library/app");
+	check_norm("index.docker.io/acme/app", "docker.io/acme/app");
+	check_norm("acme/app", "docker.io/acme/app");
+	check_norm("GHCR.IO/acme/app", "ghcr.io/acme/app");
+	check_norm("ghcr.io/acme/App", "ghcr.io/acme/App");
+	check_norm("localhost/app", "localhost/app");
+	check_norm("localhost:5000/app", "localhost:5000/app");
+	check_norm("registry:5000/a/b/c", "registry:5000/a/b/c");
+	check_norm("", NULL);
+	check_norm("/app", NULL);
+	check_norm("app/", NULL);
+	check_norm("a//b", NULL);
+	check_norm("ghcr.io/acme/app:1.0", NULL);
+	check_norm("app name", NULL);
+}
+
+static void test_version_valid(void)
+{
+	CHECK(version_is_valid("1.2.3"), "1.2.3 is a version");
+	CHECK(version_is_valid("1.2.3-rc.1"), "1.2.3-rc.1 is a version");
+	CHECK(version_is_valid("2024.01_b"), "2024.01_b is a version");
+	CHECK(!version_is_valid(""), "the empty string is no version");
+	CHECK(!version_is_valid("v1.2.3"), "a v prefix is refused (the tag keeps its own)");
+	CHECK(!version_is_valid("1.2.3+build"), "'+' cannot stand in a Docker tag");
+	CHECK(!version_is_valid("1.2 3"), "a blank is refused");
+	CHECK(!version_is_valid("1/2"), "a slash is refused");
+}
+
+static void test_retag(void)
+{
+	check_retag("ghcr.io/acme/app:1.2.3", "2.0.0", "ghcr.io/acme/app:2.0.0");
+	check_retag("ghcr.io/acme/app:v1.2.3", "2.0.0", "ghcr.io/acme/app:v2.0.0");
+	check_retag("ghcr.io/acme/app:V1.2", "2.0.0", "ghcr.io/acme/app:V2.0.0");
+	check_retag("ghcr.io/acme/app:1.2.3-slim", "2.0.0", "ghcr.io/acme/app:2.0.0-slim");
+	check_retag("ghcr.io/acme/app:1.2.3-alpine3.19", "2.0.0", "ghcr.io/acme/app:2.0.0-alpine3.19");
+	check_retag("ghcr.io/acme/app:1.2.3-rc.1", "2.0.0", "ghcr.io/acme/app:2.0.0");
+	check_retag("ghcr.io/acme/app:1.2.3-rc.1-slim", "2.0.0", "ghcr.io/acme/app:2.0.0-slim");
+	check_retag("ghcr.io/acme/app:1.2.3-beta2", "2.0.0", "ghcr.io/acme/app:2.0.0");
+	check_retag("ghcr.io/acme/app:1.2.3-development", "2.0.0", "ghcr.io/acme/app:2.0.0-development");
+	check_retag("ghcr.io/acme/app:1.2.3", "2.0.0-rc.1", "ghcr.io/acme/app:2.0.0-rc.1");
+	check_retag("ghcr.io/acme/app:latest", "2.0.0", "ghcr.io/acme/app:2.0.0");
+	check_retag("\"ghcr.io/acme/app:\"", "2.0.0", "\"ghcr.io/acme/app:2.0.0\"");
+	check_retag("ghcr.io/acme/app:", "2.0.0", "PARSE ERROR");
+	check_retag("ghcr.io/acme/app", "2.0.0", "ghcr.io/acme/app:2.0.0");
+	check_retag("localhost:5000/app", "2.0.0", "localhost:5000/app:2.0.0");
+	check_retag("\"ghcr.io/acme/app:1.2.3\"", "2.0.0", "\"ghcr.io/acme/app:2.0.0\"");
+	check_retag("'it''s/app:1.2.3'", "2.0.0", "'it''s/app:2.0.0'");
+	check_retag("${R:-ghcr.io}/acme/app:${T:-1.2.3}", "2.0.0", "${R:-ghcr.io}/acme/app:${T:-2.0.0}");
+	check_retag("${R-ghcr.io}/app:${T-v1.2.3-slim}", "2.0.0", "${R-ghcr.io}/app:${T-v2.0.0-slim}");
+	check_retag("${I:-${J:-app:1.2.3}}", "2.0.0", "${I:-${J:-app:2.0.0}}");
+	check_retag("${I:-app}", "2.0.0", "${I:-app:2.0.0}");
+	check_retag("app:1.2.3-$${X}", "2.0.0", "app:2.0.0-$${X}");
+	check_retag("app:1.2.3@sha256:00", "2.0.0", "REFUSED 1");
+	check_retag("app@sha256:00", "2.0.0", "REFUSED 1");
+	check_retag("app:${TAG}", "2.0.0", "REFUSED 2");
+	check_retag("app:$TAG", "2.0.0", "REFUSED 2");
+	check_retag("app:${TAG:?set TAG}", "2.0.0", "REFUSED 2");
+	check_retag("app:1.${M:-2}.3", "2.0.0", "REFUSED 3");
+	check_retag("\"app:1\\x2e2\"", "2.0.0", "REFUSED 3");
+	check_retag("app:${TAG:-1.2.3", "2.0.0", "PARSE ERROR");
+	check_retag("app:${:-1}", "2.0.0", "PARSE ERROR");
+}
+
+static void test_at_version(void)
+{
+	static const struct { const char *value, *version; int at; } cases[] = {
+		{ "app:1.2.3", "1.2.3", 1 },
+		{ "app:v1.2.3-slim", "1.2.3", 1 },
+		{ "app:1.2.3-rc.1", "1.2.3", 0 },
+		{ "app:1.2.3-rc.1", "1.2.3-rc.1", 1 },
+		{ "app:1.2.30", "1.2.3", 0 },
+		{ "app:latest", "1.2.3", 0 },
+		{ "app", "1.2.3", 0 },
+		{ "app:1.2.3@sha256:00", "1.2.3", 0 },
+		{ "app:${T:-1.2.3}", "1.2.3", 1 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		struct image_ref ref = { 0 };
+		struct image img;
+		char msg[100], *what;
+		size_t k;
+
+		ref.value = (char *)cases[i].value;
+		ref.len = strlen(ref.value);
+		ref.off = xcalloc(ref.len + 1, sizeof(*ref.off));
+		for (k = 0; k < ref.len; k++)
+			ref.off[k] = k;
+		what = xstrfmt("'%s' is %sat %s", cases[i].value, cases[i].at ? "" : "not ", cases[i].version);
+		CHECK(image_parse(&ref, &img, msg, sizeof(msg)) == 0 &&
+		      image_at_version(&img, cases[i].version) == cases[i].at, what);
+		image_clear(&img);
+		free(ref.off);
+		free(what);
+	}
+}
+
+static void test_scan_paths(void)
+{
+	check_scan("services:\n  a:\n    image: x:1\n  b:\n    build: .\n    image: 'y'\n",
+		   "3=x:1|6=y", "block service images are found");
+	check_scan("image: top\nother:\n  a:\n    image: no\nservices:\n  a:\n    labels:\n      image: no\n",
+		   "", "image keys outside services.NAME are not images");
+	check_scan("x-base: &b\n  image: base:1\nservices:\n  a:\n    <<: *b\n",
+		   "2=base:1", "an image under an x- extension is found");
+	check_scan("x-img: &i \"x:1\"\nservices:\n  a:\n    image: *i\n  b:\n    image: *i\n",
+		   "1=x:1", "an aliased scalar is one image, at its anchor");
+	check_scan("services: {a: {image: f:1}, b: {image: \"g:2\", command: [image, \"image: h\"]}}\n",
+		   "1=f:1|1=g:2", "flow mappings are read");
+	check_scan("services:\n  a: {\n    image: f:1,\n    ports: [\n      \"80:80\"]}\n",
+		   "3=f:1", "a flow mapping may span lines");
+	check_scan("services:\n  a:\n    image: a:1\n---\nservices:\n  b:\n    image: b:2\n...\n",
+		   "3=a:1|7=b:2", "every document is read");
+	check_scan("services:\n  a:\n    command: |\n      image: no\n      services:\n    image: yes\n",
+		   "6=yes", "block scalars are skipped, and end where the indentation does");
+	check_scan("services:\n  a:\n    command: >-\n\n      image: no\n\n    image: yes\n",
+		   "7=yes", "blank lines stay inside a folded block scalar");
+	check_scan("services:\n  a:\n    # image: commented\n    image: yes # image: no\n",
+		   "4=yes", "comments are not images");
+	check_scan("services:\n  a:\n    environment:\n    - image: no\n    image: yes\n",
+		   "5=yes", "a sequence at its key's indentation ends at the next key");
+	check_scan("services:\n  a:\n    command: echo\n      image: no\n    image: yes\n",
+		   "5=yes", "a plain scalar's continuation line is not a key");
+	check_scan("services:\n  a:\n    image:\n      on-the-next-line:1\n",
+		   "4=on-the-next-line:1", "an image value may start on the next line");
+	check_scan("\xef\xbb\xbfservices:\n  a:\n    image: bom\n", "3=bom", "a byte order mark is skipped");
+	check_scan("services:\r\n  a:\r\n    image: crlf # c\r\n", "3=crlf", "CRLF line ends are read");
+	check_scan("services:\n  a: !override\n    image: !!str tagged\n", "3=tagged", "tags are skipped");
+	check_scan("services:\n  \"a\":\n    \"image\": quoted\n", "3=quoted", "quoted keys count");
+	check_scan("name : x\nservices :\n  a :\n    image : spaced\n", "4=spaced", "a blank before ':' is allowed");
+}
+
+static void test_scan_errors(void)
+{
+	check_scan("services:\n\timage: x\n", "ERR:2:a tab character in the indentation", "a tab indent");
+	check_scan("a: \"open\n", "ERR:1:an unterminated quoted scalar", "an open quote");
+	check_scan("a: [1, 2\n", "ERR:1:an unterminated flow collection", "an open flow");
+	check_scan_n("a: 1\nb\0: 2\n", 10, "ERR:2:the file contains a NUL byte", "a NUL byte");
+	check_scan("a:\n    b: 1\n  c: 2\n", "ERR:3:a mapping key at a bad indentation", "a dedent to nowhere");
+	check_scan("a: b: c\n", "ERR:1:a mapping value is not allowed here", "a second ':' in a value");
+	check_scan("services:\n  a:\n    image: |\n      x\n",
+		   "ERR:3:an image value that is a block scalar is not supported", "a block scalar image");
+	check_scan("services:\n  a:\n    image: [x]\n", "ERR:3:an image value that is a collection",
+		   "a collection as image");
+	check_scan("services:\n  a:\n    image: *nothing\n",
+		   "ERR:3:an image alias that names no scalar anchor before it", "an alias to nothing");
+	check_scan("services:\n  a:\n    image: \"a\\qb\"\n",
+		   "ERR:3:an invalid escape in a double-quoted image value", "a bad escape");
+	check_scan("--- text\n", "ERR:1:content on a document marker line is not supported",
+		   "content after ---");
+	check_scan("a: 1\n- b\n", "ERR:2:a sequence entry at a bad indentation", "a sequence after a mapping");
+	check_scan("a: \"x\" y\n", "ERR:1:unexpected text after a quoted scalar", "text after a quote");
+	check_scan("a: {b: c} d\n", "ERR:1:unexpected text after a flow collection", "text after a flow");
+}
+
+static void test_apply_edits(void)
+{
+	struct edit e[2] = { { 0, 1, (char *)"X" }, { 2, 3, (char *)"YY" } };
+	struct strbuf out = STRBUF_INIT;
+
+	CHECK(apply_edits("abc", 3, e, 2, &out) == 0, "two edits apply");
+	CHECK_STR(out.buf, "XbYY", "edits replace their ranges");
+	e[1].start = 0;
+	CHECK(apply_edits("abc", 3, e, 2, &out) < 0, "overlapping edits are refused");
+	strbuf_release(&out);
+}
+
+int main(void)
+{
+	test_normalize();
+	test_version_valid();
+	test_retag();
+	test_at_version();
+	test_scan_paths();
+	test_scan_errors();
+	test_apply_edits();
+	return test_done();
+}
