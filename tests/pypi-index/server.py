@@ -151,17 +151,28 @@ def parse_multipart(body, content_type):
     m = re.search(r'boundary="?([^";]+)"?', content_type or "")
     if not content_type or not content_type.startswith("multipart/form-data") or not m:
         raise UploadError(400, "Invalid request: the body is not multipart/form-data.")
-    delim = b"--" + m.group(1).encode("latin-1")
-    parts = body.split(delim)
-    if len(parts) < 3 or not parts[-1].startswith(b"--"):
-        raise UploadError(400, "Invalid request: the multipart body is truncated.")
+    delim = b"\r\n--" + m.group(1).encode("latin-1")
+    # Find the parts without copying the (possibly large) file part more than once.
+    if body.startswith(delim[2:]):
+        pos = len(delim) - 2
+    else:
+        pos = body.find(delim)  # after a preamble
+        if pos == -1:
+            raise UploadError(400, "Invalid request: the multipart body is truncated.")
+        pos += len(delim)
     fields = []
-    for part in parts[1:-1]:
-        if not part.startswith(b"\r\n") or not part.endswith(b"\r\n"):
+    while True:
+        if body.startswith(b"--", pos):
+            return fields
+        if not body.startswith(b"\r\n", pos):
             raise UploadError(400, "Invalid request: a malformed multipart part.")
-        head, sep, value = part[2:-2].partition(b"\r\n\r\n")
-        if not sep:
-            raise UploadError(400, "Invalid request: a multipart part without headers.")
+        head_end = body.find(b"\r\n\r\n", pos + 2)
+        end = body.find(delim, head_end + 4) if head_end != -1 else -1
+        if head_end == -1 or end == -1:
+            raise UploadError(400, "Invalid request: the multipart body is truncated.")
+        head = body[pos + 2:head_end]
+        value = body[head_end + 4:end]
+        pos = end + len(delim)
         disp = ""
         for line in head.decode("utf-8", "replace").split("\r\n"):
             k, _, v = line.partition(":")
@@ -178,16 +189,14 @@ def parse_multipart(body, content_type):
                 fields.append((nm.group(1), value.decode("utf-8")))
             except UnicodeDecodeError:
                 raise UploadError(400, "Invalid value for %s: not UTF-8." % nm.group(1))
-    return fields
 
 
 def check_archive(filetype, filename, data):
     """Refuse what PyPI refuses: unreadable archives, wheels without METADATA."""
     try:
         if filetype == "bdist_wheel":
+            # As PyPI: the central directory must read; members are not inflated.
             with zipfile.ZipFile(io.BytesIO(data)) as z:
-                if z.testzip() is not None:
-                    raise UploadError(400, "Invalid distribution file.")
                 stem = "-".join(filename[:-4].split("-")[:2])
                 if stem + ".dist-info/METADATA" not in z.namelist():
                     raise UploadError(
@@ -427,9 +436,10 @@ class Handler(BaseHTTPRequestHandler):
         blake2 = one("blake2_256_digest", required=False)
         if not (sha256 or md5 or blake2):
             raise UploadError(400, "Include at least one message digest.")
-        for got, want in ((sha256, hashlib.sha256(data).hexdigest()),
-                          (md5, hashlib.md5(data).hexdigest()),
-                          (blake2, hashlib.blake2b(data, digest_size=32).hexdigest())):
+        digests = {"sha256": hashlib.sha256(data).hexdigest(), "md5": hashlib.md5(data).hexdigest(),
+                   "blake2_256": hashlib.blake2b(data, digest_size=32).hexdigest()}
+        for got, want in ((sha256, digests["sha256"]), (md5, digests["md5"]),
+                          (blake2, digests["blake2_256"])):
             if got is not None and got.lower() != want:
                 raise UploadError(400, "The digest supplied does not match a digest calculated from the uploaded file.")
 
@@ -450,7 +460,7 @@ class Handler(BaseHTTPRequestHandler):
 
         idx = self.server.index
         with idx.lock:
-            digest = hashlib.sha256(data).hexdigest()
+            digest = digests["sha256"]
             old = idx.files.get(filename)
             if old is not None:
                 if old["sha256"] == digest:
@@ -478,8 +488,8 @@ class Handler(BaseHTTPRequestHandler):
                 "data": data,
                 "size": len(data),
                 "sha256": digest,
-                "md5": hashlib.md5(data).hexdigest(),
-                "blake2_256": hashlib.blake2b(data, digest_size=32).hexdigest(),
+                "md5": digests["md5"],
+                "blake2_256": digests["blake2_256"],
                 "packagetype": filetype,
                 "python_version": pyversion or "source",
                 "requires_python": one("requires_python", required=False),
