@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../tools/semver-check/semver.h"
+#include "semver.h"
 #include "strbuf.h"
 
 #define MAX_VERSIONS 3

@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../tools/semver-check/semver.h"
+#include "semver.h"
 #include "strbuf.h"
 #include "test.h"
 #include "util.h"
