@@ -16,7 +16,7 @@ docker_cli=${DOCKER:-/usr/bin/docker}
 cleanup() {
 	stop_registry
 	[ -z "$dockerd_dir" ] || tests/lib/dockerd stop "$dockerd_dir" >/dev/null 2>&1
-	rm -rf "$work"
+	rm -rf "$work" "$store"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -26,13 +26,21 @@ for c in docker-registry skopeo; do
 done
 [ -x build/bin/oci-push ] || { echo "bench/oci-push: build/bin/oci-push is missing: run make" >&2; exit 1; }
 
+# The registry stores on tmpfs when there is one: both clients send it the
+# same bytes, and a slow disk under the registry would hide how much work
+# each client itself does (compression, hashing, copies).
+store=$work/data
+if [ -d /dev/shm ] && [ -w /dev/shm ]; then
+	store=$(mktemp -d /dev/shm/bench-oci-push.XXXXXX) || exit 1
+fi
+
 port=$("$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 REGISTRY=127.0.0.1:$port
 cat >"$work/config.yml" <<YML
 version: 0.1
 log: {level: error}
 storage:
-  filesystem: {rootdirectory: $work/data}
+  filesystem: {rootdirectory: $store/registry}
   delete: {enabled: true}
 http:
   addr: $REGISTRY
@@ -48,7 +56,7 @@ stop_registry() {
 # Before every timed run: an empty registry on the same port.
 fresh_registry() {
 	stop_registry
-	rm -rf "$work/data"
+	rm -rf "$store/registry"
 	docker-registry serve "$work/config.yml" >>"$work/registry.log" 2>&1 &
 	registry_pid=$!
 	for _ in $(seq 1 100); do

@@ -163,3 +163,11 @@ fake_helper() {
 	[ "$output" = "$digest" ]
 	grep -q 'repository:acme/app:delete' "$ISSUER_LOG"
 }
+
+@test "token: an anonymous pull token is enough for --dry-run" {
+	token_registry
+	run oci-push -n -t v1.0.0 -t latest "$REGISTRY/acme/app" amd64.tar
+	[ "$status" -eq 0 ]
+	grep -qx 'tag latest' <<<"$output"
+	grep -q '"result": "issued", "user": null' "$ISSUER_LOG"
+}

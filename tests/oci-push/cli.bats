@@ -227,3 +227,15 @@ edit_manifest() {
 	[ "$status" -eq 5 ]
 	! grep -q 'ss\$word' <<<"$output"
 }
+
+@test "progress bars appear on a terminal only" {
+	require script
+	registry
+	mkarchive big.tar --arch amd64 --seed bars --layers 2 --size 2000000
+	script -qec "oci-push -t v1.0.0 $REGISTRY/acme/app big.tar" /dev/null >tty.out
+	grep -q 'total .*\[#*\] 100% of' tty.out
+	run oci-push -t v1.0.1 "$REGISTRY/acme/app" big.tar
+	[ "$status" -eq 0 ]
+	! grep -q 'total' <<<"$output"
+	! grep -q $'\033' <<<"$output"
+}

@@ -116,3 +116,19 @@ teardown() {
 	stored_blobs "$data" >have
 	diff want have
 }
+
+@test "--dry-run sends only GET and HEAD requests" {
+	registry
+	oci-push -t v1.0.0 "$REGISTRY/acme/app" amd64.tar >/dev/null
+	mkarchive new.tar --arch amd64 --seed new
+	fault_proxy '[]'
+	run oci-push -n -t v1.1.0 -t 1 -t latest "$PROXY/acme/app" new.tar
+	[ "$status" -eq 0 ]
+	grep -q '^upload ' <<<"$output"
+	[ -s "$PROXY_LOG" ]
+	! grep -v '"method": "\(GET\|HEAD\)"' "$PROXY_LOG"
+	run oci-push -n --delete v1.0.0 "$PROXY/acme/app"
+	[ "$status" -eq 0 ]
+	! grep -v '"method": "\(GET\|HEAD\)"' "$PROXY_LOG"
+	[ -n "$(tag_digest acme/app v1.0.0)" ]
+}
