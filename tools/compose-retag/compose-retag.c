@@ -242,10 +242,12 @@ static int write_all_files(struct input *ins, size_t n)
 	for (i = 0; i < n && ret == EXIT_OK; i++) {
 		if (!changed(&ins[i]))
 			continue;
-		if (atomic_begin(&af[i], ins[i].path) < 0)
+		if (atomic_begin(&af[i], ins[i].path) < 0) {
 			ret = EXIT_SYSTEM;
-		else if (write_all(af[i].fd, ins[i].result.buf, ins[i].result.len) < 0)
-			ret = EXIT_SYSTEM, error_errno("cannot write the new '%s'", ins[i].path);
+		} else if (write_all(af[i].fd, ins[i].result.buf, ins[i].result.len) < 0) {
+			error_errno("cannot write the new '%s'", ins[i].path);
+			ret = EXIT_SYSTEM;
+		}
 	}
 	for (i = 0; i < n; i++) {
 		if (!af[i].tmp)

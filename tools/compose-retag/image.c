@@ -174,6 +174,7 @@ int image_parse(const struct image_ref *ref, struct image *img, char *msg, size_
 	strbuf_init(&img->text, ref->len);
 	if (resolve(ref->value, ref->len, ref->off, img, 0) < 0) {
 		snprintf(msg, msgsz, "a bad variable reference in image '%s'", ref->value);
+		image_clear(img);
 		return -1;
 	}
 	t = img->text.buf;

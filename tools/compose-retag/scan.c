@@ -310,11 +310,8 @@ static int add_ref(struct scanner *s, const struct scalar *sc)
 {
 	struct image_ref *r;
 	struct strbuf sb = STRBUF_INIT;
-	size_t i, alloc = 0;
+	size_t alloc = 0;
 
-	for (i = 0; i < s->refs->nr; i++)
-		if (s->refs->v[i].start == sc->start)
-			return 0;	/* the same scalar through another alias */
 	if (scalar_spans_lines(s, sc))
 		return fail(s, sc->start, "an image value that spans lines is not supported");
 	ALLOC_GROW(s->refs->v, s->refs->nr + 1, s->refs->alloc);
@@ -387,12 +384,16 @@ static const struct anchor *find_anchor(const struct scanner *s, const char *nam
 static int use_alias(struct scanner *s, size_t p, size_t nlen, int image)
 {
 	const struct anchor *a;
+	size_t i;
 
 	if (!image)
 		return 0;
 	a = find_anchor(s, s->buf + p + 1, nlen);
 	if (!a || !a->is_scalar)
 		return fail(s, p, "an image alias that names no scalar anchor before it");
+	for (i = 0; i < s->refs->nr; i++)
+		if (s->refs->v[i].start == a->sc.start)
+			return 0;	/* the same scalar is already an image */
 	return add_ref(s, &a->sc);
 }
 
