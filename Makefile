@@ -87,6 +87,11 @@ fuzz: $(FUZZ_BINS)
 check:
 	tests/run
 
+# A sample project bumped, validated and published against local services.
+demo: all
+	tests/setup/install-deps
+	SHIPSYNC_BIN=$(CURDIR)/build/bin tests/demo/demo.sh
+
 lint-man:
 	mandoc -Tlint -Wwarning $(MAN1) $(MAN7)
 
@@ -109,4 +114,4 @@ uninstall:
 clean:
 	rm -rf build
 
-.PHONY: all units fuzz check lint-man install uninstall clean
+.PHONY: all units fuzz check demo lint-man install uninstall clean

@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # The build, the install layout and the conventions every tool shares.
 
+bats_require_minimum_version 1.5.0
 load ../lib/common
 
 tools() {
