@@ -93,19 +93,32 @@ drop:
 	free(c);
 }
 
-static void read_commit(struct history *h, const struct history_opts *o, git_commit *commit)
+/* A raw commit object: its parents counted, its message after the first blank line. */
+static void read_commit(struct history *h, const struct history_opts *o, const char *data, size_t len)
 {
-	const char *msg = git_commit_message(commit);
+	const char *end = data + len, *line = data, *msg = end;
 	struct cc_commit cc;
+	size_t parents = 0;
 	enum cc_group g;
 	enum bump b;
 
-	if (git_commit_parentcount(commit) > 1) {
+	while (line < end) {
+		const char *nl = memchr(line, '\n', end - line);
+
+		if (!nl || nl == line) {
+			msg = nl ? nl + 1 : end;
+			break;
+		}
+		if (nl - line > 7 && !memcmp(line, "parent ", 7))
+			parents++;
+		line = nl + 1;
+	}
+	if (parents > 1) {
 		h->merges++;
 		return;
 	}
 	h->commits++;
-	cc_parse(&cc, msg ? msg : "", msg ? strlen(msg) : 0);
+	cc_parse(&cc, msg, end - msg);
 	b = cc_bump(&cc);
 	if (b > h->bump)
 		h->bump = b;
@@ -117,34 +130,41 @@ static void read_commit(struct history *h, const struct history_opts *o, git_com
 	cc_release(&cc);
 }
 
+/*
+ * Every commit in head..hide, as git log lists them. The objects are read
+ * raw: all that is needed is the parent count and the message.
+ */
 static int walk(git_repository *repo, const git_oid *head, const git_oid *hide,
 		const struct history_opts *o, struct history *h)
 {
 	git_revwalk *w = NULL;
+	git_odb *odb = NULL;
 	git_oid oid;
 	int ret = 0, err;
 
-	if (git_revwalk_new(&w, repo) || git_revwalk_push(w, head) || (hide && git_revwalk_hide(w, hide))) {
-		git_revwalk_free(w);
-		return git_fail(EXIT_SYSTEM, "cannot walk the history");
+	if (git_repository_odb(&odb, repo) || git_revwalk_new(&w, repo) ||
+	    git_revwalk_push(w, head) || (hide && git_revwalk_hide(w, hide))) {
+		ret = git_fail(EXIT_SYSTEM, "cannot walk the history");
+		goto out;
 	}
 	while (!(err = git_revwalk_next(&oid, w))) {
-		git_commit *commit;
+		git_odb_object *obj;
 
-		if (git_commit_lookup(&commit, repo, &oid)) {
+		if (git_odb_read(&obj, odb, &oid)) {
 			ret = git_fail(EXIT_DATA, "cannot read a commit");
 			break;
 		}
-		read_commit(h, o, commit);
-		git_commit_free(commit);
+		read_commit(h, o, git_odb_object_data(obj), git_odb_object_size(obj));
+		git_odb_object_free(obj);
 	}
 	if (!ret && err != GIT_ITEROVER)
 		ret = git_fail(EXIT_DATA, "cannot walk the history");
+out:
 	git_revwalk_free(w);
+	git_odb_free(odb);
 	return ret;
 }
 
-/* GIT_DIR (and git's other variables) count unless a directory was named. */
 static int open_repo(const char *dir, git_repository **repo)
 {
 	int from_env = !dir && getenv("GIT_DIR");
@@ -191,8 +211,6 @@ int history_read(const struct history_opts *o, struct history *h)
 	for (int i = 0; i < GROUP_NR; i++)
 		strbuf_init(&h->group[i], 0);
 	git_libgit2_init();
-	/* Each commit is read once: caching them only costs memory. */
-	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_COMMIT, (size_t)0);
 	if ((ret = open_repo(o->dir, &repo)))
 		goto out;
 	r = resolve(repo, o->rev, &head);
