@@ -52,6 +52,7 @@ start() {
 @test "waits for the HEALTHCHECK of an amd64 container" {
 	start healthy --platform linux/amd64
 	run --separate-stderr healthwait -t 60 -c "$CID"
+	echo "status $status: $output${stderr:+ / $stderr}"
 	[ "$status" -eq 0 ]
 	[ -z "$output" ]
 	[ "$("$DOCKER" inspect -f '{{.State.Health.Status}}' "$CID")" = healthy ]
@@ -62,15 +63,18 @@ start() {
 	[ "$("$DOCKER" inspect -f '{{.Platform}}' "$CID")" = linux ]
 	[ "$("$DOCKER" image inspect -f '{{.Architecture}}' "$TAG:healthy-arm64")" = arm64 ]
 	run healthwait -t 120 -N -c "$CID" -f status http://127.0.0.1:8000/health
+	echo "status $status: $output${stderr:+ / $stderr}"
 	[ "$status" -eq 0 ]
 }
 
 @test "probes the URL inside a --network none container" {
 	start nocheck
 	run healthwait -t 60 -N -R -c "$CID" -f status -e healthy http://127.0.0.1:8000/health
+	echo "status $status: $output${stderr:+ / $stderr}"
 	[ "$status" -eq 0 ]
 	# From here the same URL is another namespace's loopback, where nothing listens.
 	run healthwait -t 1 -f status http://127.0.0.1:8000/health
+	echo "status $status: $output${stderr:+ / $stderr}"
 	[ "$status" -eq 4 ]
 }
 
@@ -88,6 +92,7 @@ start() {
 @test "a container that exits at start fails at once with its exit code" {
 	start exits
 	run timeout 60 healthwait -t 50 -c "$CID"
+	echo "status $status: $output${stderr:+ / $stderr}"
 	[ "$status" -eq 1 ]
 	[[ $output == *"container '$CID' exited with code 3 before it was healthy"* ]]
 }
@@ -95,24 +100,29 @@ start() {
 @test "no HEALTHCHECK: exit 3 saying so, or running counts with --running-ok" {
 	start nocheck
 	run healthwait -t 30 -c "$CID"
+	echo "status $status: $output${stderr:+ / $stderr}"
 	[ "$status" -eq 3 ]
 	[[ $output == *"container '$CID' has no HEALTHCHECK"* ]]
 	[[ $output == *--running-ok* ]]
 	run healthwait -t 30 -R -c "$CID"
+	echo "status $status: $output${stderr:+ / $stderr}"
 	[ "$status" -eq 0 ]
 }
 
 @test "no such container: exit 8" {
 	run healthwait -t 5 -c "no-such-container-$$"
+	echo "status $status: $output${stderr:+ / $stderr}"
 	[ "$status" -eq 8 ]
 	[[ $output == *"no such container 'no-such-container-$$'"* ]]
 }
 
 @test "refuses a container name Docker would not allow" {
 	run healthwait -t 5 -c '../../info?x=1#'
+	echo "status $status: $output${stderr:+ / $stderr}"
 	[ "$status" -eq 2 ]
 	[[ $output == *"'../../info?x=1#' is not a container name or ID"* ]]
 	run healthwait -t 5 -c "$(printf 'a\033[2Jb')"
+	echo "status $status: $output${stderr:+ / $stderr}"
 	[ "$status" -eq 2 ]
 }
 
@@ -140,5 +150,6 @@ start() {
 	[ -n "$ex" ]
 	ex=${ex//-c web/-c hw-web-$$}
 	run bash -ec "$ex"
+	echo "status $status: $output${stderr:+ / $stderr}"
 	[ "$status" -eq 0 ]
 }

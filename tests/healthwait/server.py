@@ -14,8 +14,8 @@ Modes:
   redirect    /health redirects (302) to /real/health, which is healthy
   loop        /health redirects to itself
   hostile     503 with control characters and a 100 kB body
-  flip        {"status": "starting"} until --delay seconds after start, then
-              healthy; writes the flip time (epoch seconds) to --flip-file
+  flip        503 {"status": "starting"} until --delay seconds after start,
+              then healthy; writes the flip time (epoch seconds) to --flip-file
 """
 import argparse
 import json
@@ -101,8 +101,10 @@ def main():
                 body = b"\x1b[31mred\x07 bell\r\nnew\x00line " + b"A" * 100000
                 self.send(503, body, "text/plain")
             elif mode == "flip":
-                status = "healthy" if time.time() >= flip_at else "starting"
-                self.send(200, {"status": status})
+                if time.time() >= flip_at:
+                    self.send(200, healthy)
+                else:
+                    self.send(503, {"status": "starting"})
             else:
                 self.send(500, {"error": "unknown mode"})
 

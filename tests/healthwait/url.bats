@@ -39,6 +39,7 @@ make_tls() {
 
 @test "--help prints the usage on stdout and exits 0" {
 	run --separate-stderr healthwait --help
+	echo "status $status: $output${stderr:+ / $stderr}"
 	[ "$status" -eq 0 ]
 	[[ $output == usage:\ healthwait* ]]
 	[ -z "$stderr" ]
@@ -46,40 +47,52 @@ make_tls() {
 
 @test "--version names the tool" {
 	run healthwait --version
+	echo "status $status: $output${stderr:+ / $stderr}"
 	[ "$status" -eq 0 ]
 	[[ $output == "healthwait (shipsync) "* ]]
 }
 
 @test "usage errors exit 2" {
 	run healthwait
+	echo "status $status: $output${stderr:+ / $stderr}"
 	[ "$status" -eq 2 ]
 	run healthwait -t soon http://127.0.0.1:1/health
+	echo "status $status: $output${stderr:+ / $stderr}"
 	[ "$status" -eq 2 ]
 	[[ $output == *"invalid timeout 'soon'"* ]]
 	run healthwait -t 0 http://127.0.0.1:1/health
+	echo "status $status: $output${stderr:+ / $stderr}"
 	[ "$status" -eq 2 ]
 	run healthwait -e healthy http://127.0.0.1:1/health
+	echo "status $status: $output${stderr:+ / $stderr}"
 	[ "$status" -eq 2 ]
 	run healthwait --netns http://127.0.0.1:1/health
+	echo "status $status: $output${stderr:+ / $stderr}"
 	[ "$status" -eq 2 ]
 	run healthwait --running-ok http://127.0.0.1:1/health
+	echo "status $status: $output${stderr:+ / $stderr}"
 	[ "$status" -eq 2 ]
 	run healthwait http://127.0.0.1:1/a http://127.0.0.1:1/b
+	echo "status $status: $output${stderr:+ / $stderr}"
 	[ "$status" -eq 2 ]
 	run healthwait --bogus http://127.0.0.1:1/health
+	echo "status $status: $output${stderr:+ / $stderr}"
 	[ "$status" -eq 2 ]
 }
 
 @test "refuses a URL that is not http or https" {
 	run healthwait 'ftp://127.0.0.1/health'
+	echo "status $status: $output${stderr:+ / $stderr}"
 	[ "$status" -eq 2 ]
 	[[ $output == *"'ftp://127.0.0.1/health' is not an http:// or https:// URL"* ]]
 	run healthwait "$(printf 'not a url\033[2J')"
+	echo "status $status: $output${stderr:+ / $stderr}"
 	[ "$status" -eq 2 ]
 }
 
 @test "refuses a CA file it cannot read" {
 	run healthwait -C "$BATS_TEST_TMPDIR/missing.pem" https://127.0.0.1:1/health
+	echo "status $status: $output${stderr:+ / $stderr}"
 	[ "$status" -eq 3 ]
 	[[ $output == *"cannot read the CA file"* ]]
 }
@@ -87,6 +100,7 @@ make_tls() {
 @test "a healthy service: exit 0 and nothing printed" {
 	serve healthy
 	run --separate-stderr healthwait -t 10 "http://127.0.0.1:$PORT/health"
+	echo "status $status: $output${stderr:+ / $stderr}"
 	[ "$status" -eq 0 ]
 	[ -z "$output" ]
 	[ -z "$stderr" ]
@@ -95,26 +109,31 @@ make_tls() {
 @test "the JSON field check matches strings, booleans and dotted paths into arrays" {
 	serve nested
 	run healthwait -t 10 -f app.checks.0.db -e ok "http://127.0.0.1:$PORT/health"
+	echo "status $status: $output${stderr:+ / $stderr}"
 	[ "$status" -eq 0 ]
 	run healthwait -t 10 --json-field ready --expect true "http://127.0.0.1:$PORT/health"
+	echo "status $status: $output${stderr:+ / $stderr}"
 	[ "$status" -eq 0 ]
 }
 
 @test "waits through 503 answers until the service is healthy" {
 	serve after --after 4
 	run healthwait -t 20 -f status -e healthy "http://127.0.0.1:$PORT/health"
+	echo "status $status: $output${stderr:+ / $stderr}"
 	[ "$status" -eq 0 ]
 }
 
 @test "a flapping service: the first healthy answer is enough" {
 	serve flap --after 3
 	run healthwait -t 20 -f status "http://127.0.0.1:$PORT/health"
+	echo "status $status: $output${stderr:+ / $stderr}"
 	[ "$status" -eq 0 ]
 }
 
 @test "a field that never has the expected value: exit 4 with the value, the status and the body" {
 	serve starting
 	run --separate-stderr healthwait -t 1 -f status -e healthy "http://127.0.0.1:$PORT/health"
+	echo "status $status: $output${stderr:+ / $stderr}"
 	[ "$status" -eq 4 ]
 	[ -z "$output" ]
 	[[ $stderr == *"is not healthy after"* ]]
@@ -125,6 +144,7 @@ make_tls() {
 @test "a field the JSON does not have: exit 4 naming it" {
 	serve healthy
 	run healthwait -t 1 -f app.status "http://127.0.0.1:$PORT/health"
+	echo "status $status: $output${stderr:+ / $stderr}"
 	[ "$status" -eq 4 ]
 	[[ $output == *"the JSON body has no field 'app.status'"* ]]
 }
@@ -132,22 +152,26 @@ make_tls() {
 @test "a body that is not JSON fails the field check, passes without one" {
 	serve notjson
 	run healthwait -t 1 -f status "http://127.0.0.1:$PORT/health"
+	echo "status $status: $output${stderr:+ / $stderr}"
 	[ "$status" -eq 4 ]
 	[[ $output == *"HTTP 200, the body is not JSON"* ]]
 	[[ $output == *"last body: OK"* ]]
 	run healthwait -t 5 "http://127.0.0.1:$PORT/health"
+	echo "status $status: $output${stderr:+ / $stderr}"
 	[ "$status" -eq 0 ]
 }
 
 @test "follows redirects to the healthy endpoint" {
 	serve redirect
 	run healthwait -t 10 -f status "http://127.0.0.1:$PORT/health"
+	echo "status $status: $output${stderr:+ / $stderr}"
 	[ "$status" -eq 0 ]
 }
 
 @test "a redirect loop is not healthy" {
 	serve loop
 	run healthwait -t 1 "http://127.0.0.1:$PORT/health"
+	echo "status $status: $output${stderr:+ / $stderr}"
 	[ "$status" -eq 4 ]
 	[[ $output == *"HTTP 302, a redirect that leads nowhere healthy"* ]]
 }
@@ -155,6 +179,7 @@ make_tls() {
 @test "a hostile body is shown without control characters and cut short" {
 	serve hostile
 	run --separate-stderr healthwait -t 1 "http://127.0.0.1:$PORT/health"
+	echo "status $status: $output${stderr:+ / $stderr}"
 	[ "$status" -eq 4 ]
 	[[ $stderr == *"HTTP 503"* ]]
 	[[ $stderr == *"last body: .[31mred. bell new.line AAA"*"..."* ]]
@@ -168,12 +193,14 @@ make_tls() {
 @test "a slow answer within the deadline counts" {
 	serve slow --delay 1.5
 	run healthwait -t 20 -f status "http://127.0.0.1:$PORT/health"
+	echo "status $status: $output${stderr:+ / $stderr}"
 	[ "$status" -eq 0 ]
 }
 
 @test "the deadline holds against a server that never answers" {
 	serve hang
 	run timeout 30 healthwait -t 1 "http://127.0.0.1:$PORT/health"
+	echo "status $status: $output${stderr:+ / $stderr}"
 	[ "$status" -eq 4 ]
 	[[ $output == *"is not healthy after"* ]]
 }
@@ -182,6 +209,7 @@ make_tls() {
 	local port
 	port=$(free_port)
 	run healthwait -t 1 "http://127.0.0.1:$port/health"
+	echo "status $status: $output${stderr:+ / $stderr}"
 	[ "$status" -eq 4 ]
 	[[ $output == *"127.0.0.1:$port/health' is not healthy"* ]]
 	[[ $output == *"onnect"* ]]
@@ -193,6 +221,7 @@ make_tls() {
 	(sleep 1; exec python3 "$SERVER" "$port" healthy) &
 	echo $! >"$BATS_TEST_TMPDIR/late.pid"
 	run healthwait -t 20 -f status "http://127.0.0.1:$port/health"
+	echo "status $status: $output${stderr:+ / $stderr}"
 	[ "$status" -eq 0 ]
 }
 
@@ -200,8 +229,10 @@ make_tls() {
 	make_tls
 	serve healthy --cert "$BATS_TEST_TMPDIR/server.pem" --key "$BATS_TEST_TMPDIR/server.key"
 	run healthwait -t 10 --cacert "$BATS_TEST_TMPDIR/ca.pem" -f status "https://127.0.0.1:$PORT/health"
+	echo "status $status: $output${stderr:+ / $stderr}"
 	[ "$status" -eq 0 ]
 	run healthwait -t 1 "https://127.0.0.1:$PORT/health"
+	echo "status $status: $output${stderr:+ / $stderr}"
 	[ "$status" -eq 4 ]
 	[[ $output == *"is not healthy after"* ]]
 	[[ $output == *ertificate* ]]
@@ -210,6 +241,7 @@ make_tls() {
 @test "-v reports each change of state on stderr" {
 	serve after --after 2
 	run --separate-stderr healthwait -v -t 20 -f status "http://127.0.0.1:$PORT/health"
+	echo "status $status: $output${stderr:+ / $stderr}"
 	[ "$status" -eq 0 ]
 	[ -z "$output" ]
 	[[ $stderr == *"healthwait: url: HTTP 503"* ]]
@@ -223,6 +255,7 @@ make_tls() {
 	[ -n "$ex" ]
 	ex=${ex//8000/$PORT}
 	run bash -ec "$ex"
+	echo "status $status: $output${stderr:+ / $stderr}"
 	[ "$status" -eq 0 ]
 }
 
@@ -235,5 +268,6 @@ make_tls() {
 	ex=${ex//8443/$PORT}
 	cd "$BATS_TEST_TMPDIR"
 	run bash -ec "$ex"
+	echo "status $status: $output${stderr:+ / $stderr}"
 	[ "$status" -eq 0 ]
 }

@@ -9,8 +9,8 @@
 static void test_interval(void)
 {
 	CHECK_INT(next_interval(0, 50, 1000), 50, "starts at the minimum");
-	CHECK_INT(next_interval(999, 50, 1000), 50, "stays at the minimum for the first second");
-	CHECK_INT(next_interval(4000, 50, 1000), 200, "grows with the time waited");
+	CHECK_INT(next_interval(4999, 50, 1000), 50, "stays at the minimum for the first seconds");
+	CHECK_INT(next_interval(20000, 50, 1000), 200, "grows with the time waited");
 	CHECK_INT(next_interval(3600000, 50, 1000), 1000, "never above the maximum");
 	CHECK_INT(next_interval(100, 300, 200), 200, "the maximum wins over a larger minimum");
 }

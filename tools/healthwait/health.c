@@ -9,8 +9,8 @@
 
 long next_interval(long elapsed_ms, long min_ms, long max_ms)
 {
-	/* Proportional pacing: waiting adds at most ~5% to the time the service took. */
-	long wait = elapsed_ms / 20;
+	/* Proportional pacing: waiting adds at most ~1% to the time the service took. */
+	long wait = elapsed_ms / 100;
 
 	if (wait < min_ms)
 		wait = min_ms;

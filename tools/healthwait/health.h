@@ -13,7 +13,7 @@
 
 #define EXCERPT_MAX 200
 
-/* Wait before the next attempt: a twentieth of the time waited, within [min, max]. */
+/* Wait before the next attempt: a hundredth of the time waited, within [min, max]. */
 long next_interval(long elapsed_ms, long min_ms, long max_ms);
 
 /* "30", "2.5", "2.5s", "500ms", "1m": 0 and *ms set, or -1 when invalid. */

@@ -43,6 +43,11 @@ static noreturn void usage(int code)
 	exit(code);
 }
 
+/*
+ * Ask the engine about the container: 0 with w->st updated, -1 when it gave
+ * no answer before limit_ms (a busy engine near the deadline; w->st kept),
+ * or the exit code to use, with the error printed.
+ */
 static int inspect(struct waiter *w, long limit_ms)
 {
 	struct strbuf url = STRBUF_INIT;
@@ -51,24 +56,32 @@ static int inspect(struct waiter *w, long limit_ms)
 		.timeout_ms = limit_ms, .deadline_ms = limit_ms,
 	};
 	struct http_response resp = HTTP_RESPONSE_INIT;
+	struct container_state st;
+	long long start = now_ms();
 	int rc = 0;
 
 	strbuf_addf(&url, "%s/containers/", w->base);
 	http_urlencode(&url, w->container);
 	strbuf_addstr(&url, "/json");
 	req.url = url.buf;
-	container_state_release(&w->st);
-	if (http_request(&req, &resp) < 0) {
-		error("cannot ask the Docker engine at '%s' about container '%s': is it running? (DOCKER_HOST)",
-		      w->socket ? w->socket : w->base, w->container);
-		rc = EXIT_SYSTEM;
+	if (http_request(&req, &resp) < 0 && !resp.status) {
+		if (now_ms() - start >= limit_ms - ATTEMPT_MIN_MS) {
+			rc = -1;
+		} else {
+			error("cannot ask the Docker engine at '%s' about container '%s': is it running? (DOCKER_HOST)",
+			      w->socket ? w->socket : w->base, w->container);
+			rc = EXIT_SYSTEM;
+		}
 	} else if (resp.status == 404) {
 		error("no such container '%s'", w->container);
 		rc = EXIT_NOTFOUND;
-	} else if (resp.status != 200 || parse_container(resp.body.buf, resp.body.len, &w->st) < 0) {
+	} else if (resp.status != 200 || parse_container(resp.body.buf, resp.body.len, &st) < 0) {
 		error("the Docker engine's answer about container '%s' makes no sense (HTTP %ld)",
 		      w->container, resp.status);
 		rc = EXIT_SYSTEM;
+	} else {
+		container_state_release(&w->st);
+		w->st = st;
 	}
 	http_response_release(&resp);
 	strbuf_release(&url);
@@ -92,8 +105,11 @@ static void explain_container(const struct waiter *w)
 static int container_healthy(struct waiter *w, long limit_ms, int *code)
 {
 	const char *status;
+	int rc = inspect(w, limit_ms);
 
-	if ((*code = inspect(w, limit_ms)))
+	if (rc < 0)
+		return 0;
+	if ((*code = rc))
 		return -1;
 	status = w->st.status;
 	if (!strcmp(status, "exited") || !strcmp(status, "dead")) {
@@ -125,9 +141,9 @@ static void url_attempt(struct waiter *w, long limit_ms, int *code)
 		probe_url(&p, &w->last);
 		return;
 	}
-	if (strcmp(w->st.status, "running") || w->st.pid <= 0) {
+	if (!w->st.status || strcmp(w->st.status, "running") || w->st.pid <= 0) {
 		probe_result_reset(&w->last);
-		strbuf_addf(&w->last.why, "container is %s, not running", w->st.status);
+		strbuf_addf(&w->last.why, "container is %s, not running", w->st.status ? w->st.status : "unknown");
 		return;
 	}
 	*code = probe_url_in_netns(&p, (pid_t)w->st.pid, &w->last);
@@ -182,7 +198,8 @@ static int timed_out(const struct waiter *w, long long waited)
 {
 	if (w->container) {
 		error("container '%s' is not healthy after %.1f s: state %s, health %s", w->container,
-		      waited / 1000.0, w->st.status, w->st.health ? w->st.health : "(no HEALTHCHECK)");
+		      waited / 1000.0, w->st.status ? w->st.status : "unknown (the engine did not answer in time)",
+		      w->st.health ? w->st.health : w->st.status ? "(no HEALTHCHECK)" : "unknown");
 		explain_container(w);
 	}
 	if (w->probe.url) {

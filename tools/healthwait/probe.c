@@ -235,7 +235,7 @@ int probe_url_in_netns(const struct probe *p, pid_t pid, struct probe_result *r)
 		error("cannot start the probe process: %s", strerror(err));
 		return EXIT_SYSTEM;
 	}
-	if (read_report(fds[0], child, p->timeout_ms + 5000, &report) < 0)
+	if (read_report(fds[0], child, p->timeout_ms + 1000, &report) < 0)
 		strbuf_reset(&report);
 	close(fds[0]);
 	while (waitpid(child, &status, 0) < 0 && errno == EINTR)
