@@ -86,6 +86,12 @@ teardown() {
 	grep -q "name different versions" <<<"$output"
 }
 
+@test "a bad --mount-from repository exits 2" {
+	run oci-push -m 'acme/base&from=x' "$NOWHERE/acme/app" good.tar
+	[ "$status" -eq 2 ]
+	grep -q "not a repository name to mount from" <<<"$output"
+}
+
 @test "a bad platform prefix exits 2" {
 	run oci-push "$NOWHERE/acme/app" 'linux=good.tar'
 	[ "$status" -eq 2 ]

@@ -90,7 +90,7 @@ static int find_version(const struct strvec *tags, struct semver *version, const
 				     "not starting with '.' or '-'", tags->v[i]);
 		if (tag_kind(tags->v[i], &v) != TAG_VERSION)
 			continue;
-		if (*vtag && semver_cmp(&v, version))
+		if (*vtag && semver_compare(&v, version))
 			return error("tags '%s' and '%s' name different versions", *vtag, tags->v[i]);
 		*version = v;
 		*vtag = tags->v[i];
@@ -378,8 +378,11 @@ int main(int argc, char **argv)
 		usage(EXIT_USAGE);
 	if (reg_init(&r, argv[0]) < 0 || check_tags(&o.tags) < 0)
 		ret = EXIT_USAGE;
-	for (size_t i = 0; i < o.mount_from.nr; i++) {
+	for (size_t i = 0; i < o.mount_from.nr && !ret; i++) {
 		char *scope = xstrfmt("repository:%s:pull", o.mount_from.v[i]);
+
+		if (!repo_valid(o.mount_from.v[i]))
+			ret = error_code(EXIT_USAGE, "'%s' is not a repository name to mount from", o.mount_from.v[i]);
 
 		reg_add_scope(&r, scope);
 		free(scope);

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <curl/curl.h>
 
+#include "semver.h"
 #include "sha256.h"
 #include "strbuf.h"
 #include "strvec.h"
@@ -100,17 +101,10 @@ void image_index(const struct image_set *set, struct strbuf *out);
 /* Parse "os/arch[/variant]": 0, or -1 when malformed. Parts malloc'ed. */
 int parse_platform(const char *s, char **os, char **arch, char **variant);
 
-/* ---- semver.c: SemVer precedence and which tags may move ---- */
+/* ---- tags.c: which tags may move (SemVer itself is common/semver.h) ---- */
 
-struct semver {
-	char major[24], minor[24], patch[24];	/* digits, no leading zeros */
-	const char *pre;	/* prerelease part inside the parsed string, or NULL */
-	size_t pre_len;
-};
-
-/* Parse a SemVer 2.0.0 version, "v" prefix allowed: 0, or -1. s must outlive v. */
-int semver_parse(const char *s, struct semver *v);
-int semver_cmp(const struct semver *a, const struct semver *b);
+/* Parse a version, "v" prefix allowed: 0, or -1. s must outlive v. */
+int version_parse(const char *s, struct semver *v);
 
 enum tag_kind { TAG_PLAIN, TAG_VERSION, TAG_MINOR, TAG_MAJOR, TAG_LATEST };
 
@@ -212,6 +206,8 @@ struct reg_resp {
 #define REG_RESP_INIT { 0, STRBUF_INIT, STRBUF_INIT, NULL, NULL }
 
 int reg_init(struct reg *r, const char *reference);
+/* A repository name of the distribution spec (lowercase components). */
+int repo_valid(const char *name);
 void reg_release(struct reg *r);
 /*
  * 0 when a final response arrived (any status); -1 with the error printed.

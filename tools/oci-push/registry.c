@@ -627,7 +627,7 @@ static int loopback(const char *host)
 	return starts_with(host, "localhost") || starts_with(host, "127.") || starts_with(host, "[::1]");
 }
 
-static int repo_valid(const char *s)
+int repo_valid(const char *s)
 {
 	/* lowercase components [a-z0-9]+ joined by ".", "_", "__" or "-"s, separated by "/" */
 	if (!*s || strlen(s) > 255)
