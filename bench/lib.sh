@@ -15,15 +15,18 @@ median() {
 }
 
 measure() {
-	local name=$1 runs=$2 i out
+	local name=$1 runs=$2 i out report
 	shift 2
 	local times=() peaks=()
+	report=$(mktemp)
 	for i in $(seq 0 "$runs"); do
 		[ -z "${BENCH_SETUP:-}" ] || "$BENCH_SETUP"
-		out=$( { /usr/bin/time -f '%e %M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -n 1)
+		/usr/bin/time -o "$report" -f '%e %M' "$@" >/dev/null 2>&1 || true
+		out=$(tail -n 1 "$report")
 		[ "$i" -eq 0 ] && continue	# warm-up
 		times+=("${out% *}"); peaks+=("${out#* }")
 	done
+	rm -f "$report"
 	MEDIAN_S[$name]=$(printf '%s\n' "${times[@]}" | median)
 	PEAK_KB[$name]=$(printf '%s\n' "${peaks[@]}" | sort -n | tail -n 1)
 	printf '%-28s median %8.3f s  peak %7d KiB  (%d runs)\n' "$name" "${MEDIAN_S[$name]}" "${PEAK_KB[$name]}" "$runs"
