@@ -189,3 +189,14 @@ tar_member_sha256() {
 	[ ! -e "$P/dist/shipsync-manifest" ]
 	[ -z "$(ls -A "$P/dist")" ]
 }
+
+@test "VALIDATE_NETWORK=host: the container shares the host's network and is probed from here" {
+	local port
+	port=$(free_port)
+	sed -i "s/8000/$port/g" "$P/Dockerfile"
+	validate PLATFORMS=linux/amd64 VALIDATE_NETWORK=host HEALTH_URL="http://127.0.0.1:$port/health"
+	[ "$status" -eq 0 ]
+	[[ $output == *"linux/amd64: starting shipsync-validate-"*"(--network host)"* ]]
+	grep -q '^image linux/amd64 sha256:' "$P/dist/shipsync-manifest"
+	no_container_left
+}
