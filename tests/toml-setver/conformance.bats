@@ -12,7 +12,10 @@ setup() {
 }
 
 conformance() {
-	run python3 "$BATS_TEST_DIRNAME/conformance.py" "$1" "$(command -v toml-setver)" "$VECTORS" "$BATS_TEST_TMPDIR"
+	# a copy of the tool, so that a rebuild of the tree meanwhile cannot pull it away
+	mkdir "$BATS_TEST_TMPDIR/bin"
+	cp "$(command -v toml-setver)" "$BATS_TEST_TMPDIR/bin/toml-setver"
+	run python3 "$BATS_TEST_DIRNAME/conformance.py" "$1" "$BATS_TEST_TMPDIR/bin/toml-setver" "$VECTORS" "$BATS_TEST_TMPDIR"
 	echo "# $1: ${lines[0]}" >&3
 	[ "$status" -eq 0 ] || { printf '%s\n' "$output"; return 1; }
 }

@@ -6,7 +6,8 @@ usage: conformance.py valid|project|invalid TOOL VECTORS_DIR WORK_DIR
 valid:   every valid document is accepted; --get and a no-op set leave its
          bytes identical.
 project: every valid document with a [project] version added (appended as a
-         table, or prepended as a dotted key) gets a new version that
+         table, or prepended as a dotted key) is left byte-identical by a
+         no-op set (appended form) and gets a new version that
          re-parses (tomllib) equal to the original but for the version, and
          whose bytes differ only inside the version's quotes.
 invalid: every invalid document is refused by a set ("invalid TOML", exit
@@ -100,6 +101,11 @@ def project_one(tool, path, name, data):
         total += 1
         with open(path, "wb") as f:
             f.write(doc)
+        if how == "appended":
+            same = run(tool, "-o", "-", path, "0.1.0")
+            if same.returncode != 0 or same.stdout != doc:
+                problems.append(f"{name} ({how}): a no-op set changed bytes")
+                continue
         got = run(tool, path, "9.9.9")
         with open(path, "rb") as f:
             after_bytes = f.read()

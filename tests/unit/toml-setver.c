@@ -157,6 +157,8 @@ static void test_find(void)
 		   a, "[project] 1.6", "ignores version lines inside multi-line strings");
 	check_find("[other]\nversion = \"9\"\n[project.urls]\nversion = \"9\"\n", a, "exit 8",
 		   "ignores version keys of other tables");
+	check_find("project = {name = \"x\", version = \"1.7\"}\n", a, "[project] 1.7",
+		   "finds the version of a [project] written as an inline table");
 	check_find("\"project.version\" = \"9\"\n", a, "exit 8", "a quoted key with a dot is one key");
 	check_find("[[project]]\nversion = \"9\"\n", a, "exit 8", "an array of tables is not the project table");
 	check_find("[project]\nversion = \"2\"\n[tool.poetry]\nversion = \"3\"\n", a, "exit 3",

@@ -69,6 +69,37 @@ static int at(const struct toml_doc *doc, const char *path, size_t offset, const
 	return code;
 }
 
+/* Refuse a version that cannot be written as it is; -1 with the error printed. */
+static int check_new_version(const char *version)
+{
+	const char *bad = pyproject_check_version(version);
+	char *shown, *s;
+
+	if (!bad)
+		return 0;
+	shown = xstrdup(version);
+	for (s = shown; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+	error("new version '%s' %s; nothing was changed", shown, bad);
+	free(shown);
+	return -1;
+}
+
+/* On stderr: where the version is, and what it becomes when version is set. */
+static void say_found(const struct toml_doc *doc, const char *path,
+		      const struct pyproject_version *found, const char *version, int dry_run)
+{
+	unsigned line, column;
+
+	toml_position(doc->buf, doc->len, found->node->start, &line, &column);
+	fprintf(stderr, "%s: %s%s:%u: %s version '%s'", progname, dry_run ? "would change " : "",
+		shown_name(path), line, found->table, found->node->str);
+	if (version)
+		fprintf(stderr, " -> '%s'", version);
+	fputc('\n', stderr);
+}
+
 /* Write the result: stdout for "-", else an atomic replace of the real file. */
 static int write_output(const char *target, const struct strbuf *out)
 {
@@ -102,7 +133,7 @@ int main(int argc, char **argv)
 	struct strbuf in = STRBUF_INIT, out = STRBUF_INIT, why = STRBUF_INIT;
 	struct toml_doc doc;
 	struct toml_err err;
-	const char *path = "pyproject.toml", *version = NULL, *output = NULL, *bad;
+	const char *path = "pyproject.toml", *version = NULL, *output = NULL;
 	int get = 0, dry_run = 0, code, c;
 	size_t where;
 
@@ -129,16 +160,8 @@ int main(int argc, char **argv)
 		usage(EXIT_USAGE);
 	if (argc > 0)
 		path = argv[0];
-	if (!get && (bad = pyproject_check_version((version = argv[1])))) {
-		char *shown = xstrdup(version), *s;
-
-		for (s = shown; *s; s++)
-			if ((unsigned char)*s < 0x20 || *s == 0x7f)
-				*s = '?';
-		error("new version '%s' %s; nothing was changed", shown, bad);
-		free(shown);
+	if (!get && check_new_version((version = argv[1])) < 0)
 		return EXIT_DATA;
-	}
 
 	if ((code = read_input(&in, path)) != EXIT_OK) {
 		strbuf_release(&in);
@@ -158,19 +181,14 @@ int main(int argc, char **argv)
 
 	if (get) {
 		printf("%s\n", found.node->str);
-		note("%s: version '%s' in %s", shown_name(path), found.node->str, found.table);
+		if (verbose)
+			say_found(&doc, path, &found, NULL, 0);
 		goto out;
 	}
 
 	pyproject_replace(&out, &doc, found.node, version);
-	if (dry_run || verbose) {
-		unsigned line, column;
-
-		toml_position(doc.buf, doc.len, found.node->start, &line, &column);
-		fprintf(stderr, "%s: %s%s:%u: %s version '%s' -> '%s'\n", progname,
-			dry_run ? "would change " : "", shown_name(path), line, found.table,
-			found.node->str, version);
-	}
+	if (dry_run || verbose)
+		say_found(&doc, path, &found, version, dry_run);
 	if (dry_run)
 		goto out;
 	/* an unchanged version in place: leave the file alone, byte for byte and mtime */
