@@ -65,7 +65,7 @@ static void test_metadata(void)
 	metadata_release(&md);
 	CHECK_INT(metadata_parse("Name: caf\xc3\n", 11, &md), -1, "truncated UTF-8 is refused");
 	metadata_release(&md);
-	CHECK_INT(metadata_parse("Name: \xc0\xaf\n", 10, &md), -1, "overlong UTF-8 is refused");
+	CHECK_INT(metadata_parse("Name: \xc0\xaf\n", 9, &md), -1, "overlong UTF-8 is refused");
 	metadata_release(&md);
 	CHECK_INT(metadata_parse("Name: café ✓\n", strlen("Name: café ✓\n"), &md), 0, "valid UTF-8 is kept");
 	metadata_release(&md);

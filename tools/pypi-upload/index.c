@@ -39,8 +39,9 @@ static char *resolve_url(const char *base, const char *href)
 	path = host + strcspn(host, "/");
 	if (*href == '/')
 		return xstrfmt("%.*s%s", (int)(path - base), base, href);
-	return xstrfmt("%.*s%s", (int)(strrchr(base, '/') ? strrchr(base, '/') + 1 - base : (long)strlen(base)),
-		       base, href);
+	/* Relative to the page: replace what follows its last '/'. */
+	path = strrchr(path, '/') ? strrchr(path, '/') + 1 : path + strlen(path);
+	return xstrfmt("%.*s%s%s", (int)(path - base), base, path[-1] == '/' ? "" : "/", href);
 }
 
 static void lower(char *s)

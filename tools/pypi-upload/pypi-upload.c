@@ -163,10 +163,11 @@ static int verify(const struct target *t, const struct dist *d, int n)
 		if (!ret && !r.known)
 			ret = error_code(EXIT_NO, "'%s' offers neither the JSON API nor PEP 691 JSON: cannot verify "
 				    "the upload (use --no-verify)", t->index_url);
-		if (!ret && !missing)
-			for (int i = 0; i < n; i++)
-				puts(remote_find(&r, d[i].filename)->url ? remote_find(&r, d[i].filename)->url
-									 : d[i].filename);
+		for (int i = 0; !ret && !missing && i < n; i++) {
+			const struct remote_file *f = remote_find(&r, d[i].filename);
+
+			puts(f->url ? f->url : d[i].filename);
+		}
 		remote_files_release(&r);
 		if (ret || !missing)
 			return ret;
@@ -225,7 +226,7 @@ int main(int argc, char **argv)
 	struct target t;
 	struct dist *d;
 	const char *release = NULL;
-	int c, ret;
+	int c, ret, show_version = 0;
 
 	setup_tool(argv[0]);
 	rewrite_version_option(argc, argv);
@@ -245,18 +246,23 @@ int main(int argc, char **argv)
 				die_code(EXIT_USAGE, "--wait: '%s' is not a number of seconds (0-86400)", optarg);
 			break;
 		case 'P':
-			if (optarg) {
+			if (optarg)
 				release = optarg;
-				break;
-			}
-			puts("pypi-upload (shipsync) " SHIPSYNC_VERSION);
-			finish_stdout();
-			return EXIT_OK;
+			else
+				show_version = 1;
+			break;
 		default: usage(EXIT_USAGE);
 		}
 	}
 	argc -= optind;
 	argv += optind;
+	if (show_version && argc)
+		die_code(EXIT_USAGE, "--version with files needs the release version: --version VERSION");
+	if (show_version) {
+		puts("pypi-upload (shipsync) " SHIPSYNC_VERSION);
+		finish_stdout();
+		return EXIT_OK;
+	}
 	if (argc < 1)
 		usage(EXIT_USAGE);
 	if (release && !same_version(release, release))
