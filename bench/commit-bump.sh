@@ -22,10 +22,9 @@ trap 'rm -rf "$tmp"' EXIT
 cache=build/bench-cache/commit-bump-$total-$since.git
 declare -A CPU_S
 
-# Like measure in lib.sh, with /usr/bin/time writing to a file (its report
-# must not share the command's silenced stderr) and with finer clocks: wall
-# time from date(1), CPU time (user + sys, steadier on a loaded machine) and
-# peak memory from time(1).
+# Like measure in lib.sh, with finer clocks and CPU time as well: wall time
+# from date(1), CPU time (user + sys, steadier than wall time on a loaded
+# machine) and peak memory from time(1). A failing command stops the bench.
 measure_cmd() {
 	local name=$1 runs=$2 i t0 t1
 	shift 2

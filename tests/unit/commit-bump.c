@@ -1,14 +1,14 @@
 /*
  * Conventional Commits as the reference parser reads them (every row of the
- * conformance data, deviations listed), the bump and group rules, SemVer order
- * and bumps.
+ * conformance data, deviations listed), the bump and group rules, and the
+ * next version (node-semver bumps, the 0.x rule).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../../tools/commit-bump/conventional.h"
-#include "../../tools/commit-bump/version.h"
+#include "../../tools/commit-bump/history.h"
 #include "json.h"
 #include "strbuf.h"
 #include "util.h"
@@ -201,58 +201,31 @@ static void test_rules(void)
 static void check_bump(const char *from, enum bump b, int zero, const char *want)
 {
 	struct strbuf sb = STRBUF_INIT;
-	struct semver v;
+	struct history h;
 	char what[96];
+	int r;
 
 	snprintf(what, sizeof(what), "%s + %s%s = %s", from, bump_name(b), zero ? " (0.x rule)" : "", want);
-	if (!CHECK(!semver_parse(&v, from), what))
+	memset(&h, 0, sizeof(h));
+	if (!CHECK(!semver_parse(&h.current, from, strlen(from), 0, NULL), what))
 		return;
-	semver_bump(&v, b, zero);
-	semver_format(&sb, &v);
-	CHECK_STR(sb.buf, want, what);
-	semver_release(&v);
+	h.bump = b;
+	r = history_next(&h, zero, &sb);
+	if (want)
+		CHECK_STR(sb.buf, want, what);
+	else
+		CHECK(r == -1 && !sb.len, what);
 	strbuf_release(&sb);
 }
 
-static int cmp(const char *a, const char *b)
+static void test_next(void)
 {
-	struct semver x, y;
-	int c;
+	struct history h;
 
-	if (semver_parse(&x, a) || semver_parse(&y, b))
-		return 99;
-	c = semver_cmp(&x, &y);
-	semver_release(&x);
-	semver_release(&y);
-	return c < 0 ? -1 : c > 0;
-}
-
-static void test_semver(void)
-{
-	static const char *const order[] = {
-		"1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-alpha.beta", "1.0.0-beta", "1.0.0-beta.2",
-		"1.0.0-beta.11", "1.0.0-rc.1", "1.0.0", "1.0.1", "1.2.0", "1.10.0", "2.0.0", "10.0.0",
-	};
-	static const char *const bad[] = {
-		"1.2", "01.0.0", "1.0.0-01", "1.0.0-", "1.0.0+", "v1.0.0", "1.0.0 ", "18446744073709551616.0.0",
-		"1.0.0-a..b", "",
-	};
-	struct semver v;
-
-	for (size_t i = 0; i + 1 < sizeof(order) / sizeof(*order); i++)
-		CHECK_INT(cmp(order[i], order[i + 1]), -1, order[i]);
-	CHECK_INT(cmp("1.0.0+build.1", "1.0.0+build.2"), 0, "build metadata has no precedence");
-	CHECK_INT(cmp("18446744073709551615.0.0", "1.0.0"), 1, "the largest number that fits");
-	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
-		int r = semver_parse(&v, bad[i]);
-		CHECK_INT(r, -1, bad[i]);
-		if (!r)
-			semver_release(&v);
-	}
 	check_bump("1.2.3", BUMP_MAJOR, 0, "2.0.0");
 	check_bump("1.2.3", BUMP_MINOR, 0, "1.3.0");
 	check_bump("1.2.3", BUMP_PATCH, 0, "1.2.4");
-	check_bump("1.2.3", BUMP_NONE, 0, "1.2.3");
+	check_bump("1.2.3", BUMP_NONE, 0, NULL);
 	check_bump("0.0.0", BUMP_MINOR, 0, "0.1.0");
 	check_bump("0.4.1", BUMP_MAJOR, 1, "0.5.0");
 	check_bump("0.4.1", BUMP_MINOR, 1, "0.4.2");
@@ -264,6 +237,13 @@ static void test_semver(void)
 	check_bump("2.1.1-rc.1", BUMP_MINOR, 0, "2.2.0");
 	check_bump("2.1.1-rc.1", BUMP_PATCH, 0, "2.1.1");
 	check_bump("1.0.0+build", BUMP_PATCH, 0, "1.0.1");
+	check_bump("99999999999999999999999.0.0", BUMP_MAJOR, 0, "100000000000000000000000.0.0");
+
+	memset(&h, 0, sizeof(h));
+	semver_parse(&h.current, "0.9.0", 5, 0, NULL);
+	h.bump = BUMP_MAJOR;
+	CHECK_STR(bump_name(history_bump(&h, 1)), "minor", "the 0.x rule lowers the bump word too");
+	CHECK_STR(bump_name(history_bump(&h, 0)), "major", "not without it");
 }
 
 int main(void)
@@ -271,6 +251,6 @@ int main(void)
 	test_conformance();
 	test_upstream_fixtures();
 	test_rules();
-	test_semver();
+	test_next();
 	return test_done();
 }

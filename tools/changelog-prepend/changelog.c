@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "changelog.h"
+#include "semver.h"
 #include "strbuf.h"
 #include "util.h"
 
@@ -27,64 +28,12 @@ const char changelog_header[] =
 /* What a release gets when neither [Unreleased] nor stdin has anything to say. */
 static const char *const template_groups[] = { "Added", "Changed", "Fixed" };
 
-/* SemVer 2.0.0 */
-
-static int numeric_ok(const char *s, size_t n)
-{
-	if (!n)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (!isdigit((unsigned char)s[i]))
-			return 0;
-	return n == 1 || s[0] != '0';
-}
-
-/* Dot-separated identifiers of [0-9A-Za-z-]; numeric ones without leading zeros when strict. */
-static int idents_ok(const char *s, size_t n, int strict)
-{
-	size_t start = 0;
-
-	for (size_t i = 0; i <= n; i++) {
-		if (i < n && s[i] != '.') {
-			if (!isalnum((unsigned char)s[i]) && s[i] != '-')
-				return 0;
-			continue;
-		}
-		if (i == start)
-			return 0;
-		if (strict && strspn(s + start, "0123456789") >= i - start && !numeric_ok(s + start, i - start))
-			return 0;
-		start = i + 1;
-	}
-	return 1;
-}
-
+/* SemVer 2.0.0, through the common grammar. */
 int semver_valid(const char *s, size_t len)
 {
-	const char *end = s + len, *p = s;
-	const char *plus = memchr(s, '+', len);
-	const char *core_end, *dash;
+	struct semver v;
 
-	if (plus && !idents_ok(plus + 1, end - plus - 1, 0))
-		return 0;
-	if (plus)
-		end = plus;
-	dash = memchr(s, '-', end - s);
-	if (dash && !idents_ok(dash + 1, end - dash - 1, 1))
-		return 0;
-	core_end = dash ? dash : end;
-	for (int part = 0; part < 3; part++) {
-		const char *q = p;
-
-		while (q < core_end && isdigit((unsigned char)*q))
-			q++;
-		if (!numeric_ok(p, q - p))
-			return 0;
-		if (part < 2 && (q >= core_end || *q != '.'))
-			return 0;
-		p = part < 2 ? q + 1 : q;
-	}
-	return p == core_end;
+	return !semver_parse(&v, s, len, 0, NULL);
 }
 
 int date_valid(const char *s)

@@ -62,7 +62,7 @@ int main(int argc, char **argv)
 
 	if ((ret = history_read(&o, &h)))
 		goto out;
-	semver_format(&out, &h.current);
+	semver_format(&out, &h.current, 0);
 	note("latest version tag: %s (%s); %zu commits since, %zu merges skipped; bump: %s",
 	     h.tag ? h.tag : "none", out.buf, h.commits, h.merges, bump_name(h.bump));
 	strbuf_reset(&out);
@@ -70,21 +70,15 @@ int main(int argc, char **argv)
 	if (changelog) {
 		history_changelog(&h, &out);
 	} else if (next) {
-		if (h.bump == BUMP_NONE) {
+		if (history_next(&h, zero_major, &out)) {
 			error("no commit since %s calls for a release (only docs, chore and the like)",
 			      h.tag ? h.tag : "the first commit");
 			ret = EXIT_NO;
 			goto out;
 		}
-		semver_bump(&h.current, h.bump, zero_major);
-		semver_format(&out, &h.current);
 		strbuf_addch(&out, '\n');
 	} else {
-		enum bump b = h.bump;
-
-		if (zero_major && h.current.major == 0 && b > BUMP_PATCH)
-			b--;
-		strbuf_addf(&out, "%s\n", bump_name(b));
+		strbuf_addf(&out, "%s\n", bump_name(history_bump(&h, zero_major)));
 	}
 	fwrite(out.buf, 1, out.len, stdout);
 out:

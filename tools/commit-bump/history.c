@@ -9,7 +9,7 @@
 
 struct candidate {
 	char *name;
-	struct semver v;
+	struct semver v;	/* points into name */
 };
 
 static int git_fail(int code, const char *what)
@@ -24,7 +24,7 @@ static int git_fail(int code, const char *what)
 static int cmp_candidates(const void *a, const void *b)
 {
 	const struct candidate *x = a, *y = b;
-	int c = semver_cmp(&y->v, &x->v);
+	int c = semver_compare(&y->v, &x->v);
 
 	return c ? c : strcmp(x->name, y->name);
 }
@@ -38,13 +38,17 @@ static size_t version_tags(git_repository *repo, const char *prefix, struct cand
 	if (git_tag_list(&names, repo))
 		return 0;
 	for (size_t i = 0; i < names.count; i++) {
-		struct semver v;
+		const char *name = names.strings[i];
 
-		if (strncmp(names.strings[i], prefix, plen) || semver_parse(&v, names.strings[i] + plen))
+		if (strncmp(name, prefix, plen))
 			continue;
 		ALLOC_GROW(c, nr + 1, alloc);
-		c[nr].name = xstrdup(names.strings[i]);
-		c[nr++].v = v;
+		c[nr].name = xstrdup(name);
+		if (semver_parse(&c[nr].v, c[nr].name + plen, strlen(name) - plen, 0, NULL)) {
+			free(c[nr].name);
+			continue;
+		}
+		nr++;
 	}
 	git_strarray_dispose(&names);
 	if (nr)
@@ -88,7 +92,6 @@ static void find_tag(git_repository *repo, const git_oid *head, const char *pref
 		continue;
 drop:
 		free(c[i].name);
-		semver_release(&c[i].v);
 	}
 	free(c);
 }
@@ -208,6 +211,7 @@ int history_read(const struct history_opts *o, struct history *h)
 	int ret, r;
 
 	memset(h, 0, sizeof(*h));
+	semver_parse(&h->current, "0.0.0", 5, 0, NULL);
 	for (int i = 0; i < GROUP_NR; i++)
 		strbuf_init(&h->group[i], 0);
 	git_libgit2_init();
@@ -229,7 +233,7 @@ out:
 void history_release(struct history *h)
 {
 	free(h->tag);
-	semver_release(&h->current);
+	h->tag = NULL;
 	for (int i = 0; i < GROUP_NR; i++)
 		strbuf_release(&h->group[i]);
 }
@@ -244,4 +248,28 @@ void history_changelog(const struct history *h, struct strbuf *out)
 		strbuf_addf(out, "### %s\n\n", cc_group_names[i]);
 		strbuf_addbuf(out, &h->group[i]);
 	}
+}
+
+static int is_zero(const struct span *s)
+{
+	return s->len == 1 && s->p[0] == '0';
+}
+
+enum bump history_bump(const struct history *h, int zero_major)
+{
+	if (zero_major && is_zero(&h->current.major) && h->bump > BUMP_PATCH)
+		return h->bump - 1;
+	return h->bump;
+}
+
+int history_next(const struct history *h, int zero_major, struct strbuf *out)
+{
+	static const enum semver_level level[] = {
+		[BUMP_PATCH] = SEMVER_PATCH, [BUMP_MINOR] = SEMVER_MINOR, [BUMP_MAJOR] = SEMVER_MAJOR,
+	};
+	enum bump b = history_bump(h, zero_major);
+
+	if (b == BUMP_NONE)
+		return -1;
+	return semver_bump(out, &h->current, level[b], NULL, SEMVER_BASE_NONE, NULL);
 }

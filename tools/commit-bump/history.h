@@ -10,7 +10,7 @@
 
 #include "conventional.h"
 #include "strbuf.h"
-#include "version.h"
+#include "semver.h"
 
 struct history_opts {
 	const char *dir;	/* where to look for the repository; NULL: GIT_DIR or here */
@@ -21,7 +21,7 @@ struct history_opts {
 
 struct history {
 	char *tag;		/* the latest version tag, or NULL: then every commit counts */
-	struct semver current;	/* its version, or 0.0.0 */
+	struct semver current;	/* its version (pointing into tag), or 0.0.0 */
 	size_t commits;		/* commits read since the tag, merges left out */
 	size_t merges;		/* merge commits skipped */
 	enum bump bump;
@@ -31,6 +31,14 @@ struct history {
 /* 0, or an exit code with the error printed. */
 int history_read(const struct history_opts *o, struct history *h);
 void history_release(struct history *h);
+/*
+ * Append the next version: the current one bumped as node-semver's inc()
+ * does. With zero_major, while the major is 0 a major bump becomes minor
+ * and a minor one patch. -1 (nothing appended) when the bump is none.
+ */
+int history_next(const struct history *h, int zero_major, struct strbuf *out);
+/* The bump, with the 0.x rule applied when zero_major is set. */
+enum bump history_bump(const struct history *h, int zero_major);
 /* Keep a Changelog groups ("### Added" ...) of the items found; nothing when none. */
 void history_changelog(const struct history *h, struct strbuf *out);
 
