@@ -1,6 +1,7 @@
 /* Messages with redaction, allocation that cannot fail, small I/O helpers. */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,8 @@ int verbose;
 
 static char **secrets;
 static size_t secrets_nr, secrets_alloc;
+/* Tools that upload in threads report from several of them at once. */
+static pthread_mutex_t secrets_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void free_secrets(void)
 {
@@ -45,11 +48,16 @@ void secret_add(const char *s)
 	/* Short strings would redact ordinary words; no real secret is that short. */
 	if (!s || strlen(s) < 4)
 		return;
-	for (size_t i = 0; i < secrets_nr; i++)
-		if (!strcmp(secrets[i], s))
+	pthread_mutex_lock(&secrets_lock);
+	for (size_t i = 0; i < secrets_nr; i++) {
+		if (!strcmp(secrets[i], s)) {
+			pthread_mutex_unlock(&secrets_lock);
 			return;
+		}
+	}
 	ALLOC_GROW(secrets, secrets_nr + 1, secrets_alloc);
 	secrets[secrets_nr++] = xstrdup(s);
+	pthread_mutex_unlock(&secrets_lock);
 }
 
 char *secret_redact(const char *s)
@@ -57,6 +65,7 @@ char *secret_redact(const char *s)
 	struct strbuf sb = STRBUF_INIT;
 
 	strbuf_addstr(&sb, s);
+	pthread_mutex_lock(&secrets_lock);
 	for (size_t i = 0; i < secrets_nr; i++) {
 		size_t n = strlen(secrets[i]);
 		char *hit;
@@ -68,6 +77,7 @@ char *secret_redact(const char *s)
 			from = pos + 3;
 		}
 	}
+	pthread_mutex_unlock(&secrets_lock);
 	return strbuf_detach(&sb, NULL);
 }
 
