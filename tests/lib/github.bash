@@ -25,7 +25,7 @@ start_github() {
 	uploads_port=$(free_port)
 	GITHUB_TOKEN=ghs_sentinel$RANDOM$RANDOM$RANDOM
 	GH_READONLY_TOKEN=ghs_readonly$RANDOM$RANDOM
-	python3 "$TOP/tests/github/standin.py" --spec "$GITHUB_SPEC" --token "$GITHUB_TOKEN" \
+	"$PY3" "$TOP/tests/github/standin.py" --spec "$GITHUB_SPEC" --token "$GITHUB_TOKEN" \
 		--readonly-token "$GH_READONLY_TOKEN" --ports-file "$dir/ports" \
 		--api-url "http://127.0.0.1:$api_port" --uploads-url "http://127.0.0.1:$uploads_port" \
 		>"$dir/standin.log" 2>&1 &
@@ -34,15 +34,19 @@ start_github() {
 	[ -f "$dir/ports" ] || { cat "$dir/standin.log" >&2; return 1; }
 	read -r -a ports <"$dir/ports"
 	start_prism "$dir" api "$api_port" "http://127.0.0.1:${ports[0]}"
-	start_prism "$dir" uploads "$uploads_port" "http://127.0.0.1:${ports[1]}"
+	# prism's proxy decodes request bodies as text and would corrupt binary
+	# assets, so the uploads host has a proxy of ours on the same description.
+	"$PY3" "$TOP/tests/github/binproxy.py" --spec "$GITHUB_SPEC" --port "$uploads_port" \
+		--upstream "http://127.0.0.1:${ports[1]}" >"$dir/prism-uploads.log" 2>&1 &
+	echo $! >"$dir/prism-uploads.pid"
 	# Loading GitHub's description takes the proxies several seconds.
-	for i in $(seq 1 600); do
+	for i in $(seq 1 1500); do
 		grep -q 'Prism is listening' "$dir/prism-api.log" 2>/dev/null &&
-			grep -q 'Prism is listening' "$dir/prism-uploads.log" 2>/dev/null && break
+			grep -q 'binproxy is listening' "$dir/prism-uploads.log" 2>/dev/null && break
 		sleep 0.2
 	done
 	grep -q 'Prism is listening' "$dir/prism-api.log" || { tail -5 "$dir/prism-api.log" >&2; return 1; }
-	grep -q 'Prism is listening' "$dir/prism-uploads.log" || { tail -5 "$dir/prism-uploads.log" >&2; return 1; }
+	grep -q 'binproxy is listening' "$dir/prism-uploads.log" || { tail -5 "$dir/prism-uploads.log" >&2; return 1; }
 	export GITHUB_API_URL=http://127.0.0.1:$api_port
 	export GITHUB_UPLOADS_URL=http://127.0.0.1:$uploads_port
 	export GH_CONTROL=http://127.0.0.1:${ports[2]}
