@@ -27,7 +27,7 @@ For the tests there are a few more endpoints:
   POST /_control/reset        forget every project, file, upload and fault
 
 Usage: server.py --token TOKEN [--port N] [--user USER:PASSWORD]
-                 [--scoped-token TOKEN:PROJECT] [--oidc] [--fail-uploads N]
+                 [--scoped-token TOKEN:PROJECT] [--oidc] [--pypiserver] [--fail-uploads N]
                  [--storm N] [--slow-ms M] [--stale-reads N] [--port-file F]
 It listens on 127.0.0.1 and prints the port it got on stdout.
 """
@@ -462,6 +462,8 @@ class Handler(BaseHTTPRequestHandler):
         with idx.lock:
             digest = digests["sha256"]
             old = idx.files.get(filename)
+            if old is not None and idx.opts.pypiserver:
+                raise UploadError(409, "File already exists")  # pypiserver does not compare
             if old is not None:
                 if old["sha256"] == digest:
                     return  # PyPI: a byte-identical re-upload is a no-op success
@@ -676,6 +678,8 @@ def main():
     p.add_argument("--storm", type=int, default=0)
     p.add_argument("--slow-ms", type=int, default=0)
     p.add_argument("--stale-reads", type=int, default=0)
+    p.add_argument("--pypiserver", action="store_true",
+                   help="answer an existing file name with 409, whatever its content, as pypiserver does")
     p.add_argument("-v", "--verbose", action="store_true")
     opts = p.parse_args()
     opts.users = set(opts.user)

@@ -138,6 +138,40 @@ altered_wheel() {
 	[ "$status" -eq 0 ]
 }
 
+@test "a 409 from a pypiserver-like index is success for the same bytes, a conflict for others" {
+	stop_index "$BATS_TEST_TMPDIR/index"
+	start_index "$BATS_TEST_TMPDIR/index" --pypiserver
+	export PYPI_REPOSITORY_URL=$INDEX/legacy/ PYPI_TOKEN=$INDEX_TOKEN
+	# uploaded files hide from one read: the next run's lookup misses them
+	index_control '{"stale_reads": 1}'
+	pypi-upload --no-verify "$WHEEL"
+	run pypi-upload -v "$WHEEL"
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	[[ $output == *"already on the index with the same sha256"* ]]
+	index_control '{"stale_reads": 1}'
+	pypi-upload --no-verify "$SDIST"
+	mkdir "$BATS_TEST_TMPDIR/alt"
+	printf 'other bytes' >"$BATS_TEST_TMPDIR/alt/x"
+	tar -xzf "$SDIST" -C "$BATS_TEST_TMPDIR/alt"
+	cp "$BATS_TEST_TMPDIR/alt/x" "$BATS_TEST_TMPDIR/alt/shipsync-sample-1.0.0/"
+	tar -czf "$BATS_TEST_TMPDIR/alt/$(basename "$SDIST")" -C "$BATS_TEST_TMPDIR/alt" shipsync-sample-1.0.0
+	index_control '{"stale_reads": 0}'
+	run pypi-upload --index-url "$(start_index "$BATS_TEST_TMPDIR/index2" && echo "$INDEX")" "$BATS_TEST_TMPDIR/alt/$(basename "$SDIST")"
+	[ "$status" -eq 6 ]
+	[[ $output == *"already exists on the index with different content (409"* ]]
+}
+
+@test "draws a progress bar on a terminal and none otherwise" {
+	require script
+	index_control '{"slow_ms": 1500}'
+	run script -qec "pypi-upload --no-verify '$WHEEL'" /dev/null
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	[[ $output == *"$(basename "$WHEEL")"*"%"* ]]
+	index_control '{"slow_ms": 0}'
+	run pypi-upload "$SDIST"
+	[[ $output != *"%"* ]]
+}
+
 @test "refuses to reuse the name of a deleted file" {
 	pypi-upload "$WHEEL" >/dev/null
 	index_delete "$(basename "$WHEEL")"
@@ -393,6 +427,9 @@ altered_wheel() {
 	run pypi-upload --version
 	[ "$status" -eq 0 ]
 	[[ $output == "pypi-upload (shipsync) "* ]]
+	# never a silent success that uploaded nothing
+	run pypi-upload --version "$WHEEL"
+	[ "$status" -eq 2 ]
 }
 
 @test "the man page examples work" {
