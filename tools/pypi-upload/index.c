@@ -313,6 +313,8 @@ static void pause_ms(long ms)
  * The upload retries on its own, with a fresh form each attempt, because a
  * multipart body is not rewound by every libcurl: http_request() sends it once.
  * A repeat is harmless: the index answers a byte-identical file with 200.
+ * Each failed attempt is reported by http_request() with its reason (refused,
+ * reset, TLS, 503), so that a fault that is not passing shows what it is.
  */
 int index_upload(const struct target *t, const struct dist *d, const struct form *f)
 {
@@ -331,7 +333,6 @@ int index_upload(const struct target *t, const struct dist *d, const struct form
 			.progress_label = d->filename,
 			.timeout_ms = 600000,
 			.no_retry = 1,
-			.quiet = 1,
 		};
 		long left = (long)(deadline - now_ms()), wait;
 		int failed;
