@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# make demo: a sample project bumped, validated and published, end to end,
+# with every service on 127.0.0.1: a private Docker engine, the Distribution
+# registry, the PyPI-compatible test index and the GitHub stand-in behind its
+# validating proxies. Then each artifact is checked from the outside: pip
+# installs the package, the engine pulls and runs the image, the release is
+# read back. Everything started is stopped on exit.
+#
+#   tests/demo/demo.sh [WORKDIR]     WORKDIR is kept when given (the tests read it)
+set -euo pipefail
+
+export SHIPSYNC_TOP=${SHIPSYNC_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+TOP=$SHIPSYNC_TOP
+keep=${1:-}
+work=${1:-$(mktemp -d "${TMPDIR:-/tmp}/shipsync-demo.XXXXXX")}
+mkdir -p "$work"
+work=$(cd "$work" && pwd)
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
+# The test helpers expect bats; outside it a missing requirement ends the demo.
+skip() { echo "demo: $*" >&2; exit 1; }
+# shellcheck source=../lib/common.bash
+source "$TOP/tests/lib/common.bash"
+source "$TOP/tests/lib/github.bash"
+source "$TOP/tests/pypi-index/lib.bash"
+export PATH="${SHIPSYNC_BIN:-$TOP/build/bin}:$PATH"
+
+dockerd_dir=
+cleanup() {
+	set +e
+	stop_github "$work/github"
+	stop_index "$work/index"
+	stop_registry "$work/registry"
+	[ -z "$dockerd_dir" ] || "$TOP/tests/lib/dockerd" stop "$dockerd_dir"
+	[ -n "$keep" ] || rm -rf "$work"
+}
+trap cleanup EXIT
+
+step "starting the services on 127.0.0.1"
+if [ -z "${DOCKER_HOST:-}" ] || ! "$DOCKER" info >/dev/null 2>&1; then
+	dockerd_dir=$work/docker
+	"$TOP/tests/lib/dockerd" start "$dockerd_dir"
+	export DOCKER_HOST=unix://$dockerd_dir/docker.sock
+fi
+start_registry "$work/registry" htpasswd
+start_index "$work/index"
+start_github "$work/github"
+echo "registry $REGISTRY, package index $INDEX, GitHub API $GITHUB_API_URL" >&2
+
+step "a sample project: pyproject.toml, Dockerfile, compose.yaml, CHANGELOG.md"
+proj=$work/project
+rm -rf "$proj"
+cp -r "$TOP/tests/validate/fixture" "$proj"
+busybox_context "$proj"
+cd "$proj"
+sed -i 's/^version = .*/version = "0.9.0"/' pyproject.toml
+cat >Makefile <<EOT
+IMAGE = $REGISTRY/acme/app
+DOCKER = $DOCKER
+PYTHON = $PY
+include $TOP/mk/release.mk
+EOT
+cat >compose.yaml <<EOT
+services:
+  app:
+    build: .
+    image: $REGISTRY/acme/app:0.9.0
+  db:
+    image: postgres:16
+EOT
+printf '# Changelog\n\n## [Unreleased]\n\n### Added\n- A health endpoint.\n' >CHANGELOG.md
+printf 'amd64/\narm64/\n' >.gitignore
+git init -q -b main
+git -c user.name=Demo -c user.email=demo@example.com add -A
+git -c user.name=Demo -c user.email=demo@example.com commit -q -m "feat: the sample app"
+git config user.name Demo
+git config user.email demo@example.com
+git -c user.name=Demo tag -a v0.9.0 -m v0.9.0
+
+step "make bump VERSION=1.0.0"
+make -s bump VERSION=1.0.0
+git log --oneline -1 >&2
+sha=$(git rev-parse HEAD)
+# The project's CI ran release.yml on the tag and passed.
+gh_control /seed "{\"runs\": [{\"head_sha\": \"$sha\", \"status\": \"completed\", \"conclusion\": \"success\"}],
+	\"tags\": {\"v1.0.0\": {\"sha\": \"$sha\", \"annotated\": true}}}"
+
+step "make validate (linux/amd64 and linux/arm64)"
+make -s validate
+cat dist/shipsync-manifest >&2
+
+# Python over the stand-in's state: gh_state 'EXPR' (releases, assets, tags, log).
+gh_state() {
+	curl -fsS "$GH_CONTROL/state" | "$PY3" -c "import json,sys; globals().update(json.load(sys.stdin)); print($1)"
+}
+
+export PYPI_TOKEN=$INDEX_TOKEN PYPI_REPOSITORY_URL=$INDEX/legacy/
+export OCI_USERNAME=tester OCI_PASSWORD=$REGISTRY_PASSWORD
+
+registry_tags() {
+	curl -fsS -u "tester:$REGISTRY_PASSWORD" "http://$REGISTRY/v2/acme/app/tags/list" 2>/dev/null || true
+}
+
+step "make publish DRY_RUN=1"
+make -s publish DRY_RUN=1
+# A dry run writes nothing anywhere.
+! curl -fsS "$INDEX/pypi/shipsync-sample/json" >/dev/null 2>&1 || { echo "demo: the dry run uploaded to the index" >&2; exit 1; }
+! gh-release get v1.0.0 >/dev/null 2>&1 || { echo "demo: the dry run made a GitHub release" >&2; exit 1; }
+[ -z "$(registry_tags)" ] || { echo "demo: the dry run pushed to the registry" >&2; exit 1; }
+echo "dry run: nothing was written to the index, the registry or GitHub" >&2
+
+step "make publish"
+make -s publish
+
+step "make publish again: everything is there already"
+uploads=$(index_query 'len(u)')
+make -s publish
+[ "$(index_query 'len(u)')" = "$uploads" ] || { echo "demo: the second publish sent files again" >&2; exit 1; }
+[ "$(gh_state 'len(releases)')" = 1 ] || { echo "demo: the second publish made another release" >&2; exit 1; }
+echo "second publish: no file sent again, still one release" >&2
+
+step "checking every artifact from the outside"
+"$PY" -m venv "$work/venv"
+"$work/venv/bin/pip" install -q --index-url "$INDEX/simple/" shipsync-sample==1.0.0
+"$work/venv/bin/python" -c 'import shipsync_sample; print("pip installed shipsync-sample", shipsync_sample.__name__)' >&2
+echo "$REGISTRY_PASSWORD" | "$DOCKER" login -u tester --password-stdin "$REGISTRY" >/dev/null 2>&1
+for platform in linux/amd64 linux/arm64; do
+	"$DOCKER" pull -q --platform "$platform" "$REGISTRY/acme/app:1.0.0" >/dev/null
+	arch=$("$DOCKER" run --rm --network none --platform "$platform" "$REGISTRY/acme/app:1.0.0" /bin/busybox uname -m)
+	echo "$REGISTRY/acme/app:1.0.0 runs on $platform ($arch)" >&2
+done
+gh-release get v1.0.0 >/dev/null
+echo "GitHub release v1.0.0: $(gh_state '[(a["name"], a["state"]) for a in assets]')" >&2
+
+step "make rollback VERSION=1.0.0"
+make -s rollback VERSION=1.0.0
+! gh-release get v1.0.0 >/dev/null 2>&1 || { echo "demo: the release is still there" >&2; exit 1; }
+case $(registry_tags) in *'"v1.0.0"'*) echo "demo: image tag v1.0.0 is still there" >&2; exit 1 ;; esac
+! git rev-parse -q --verify refs/tags/v1.0.0 >/dev/null || { echo "demo: the git tag is still there" >&2; exit 1; }
+
+violations=$(github_violations "$work/github")
+[ -z "$violations" ] || { echo "demo: the OpenAPI proxies refused exchanges:" >&2; echo "$violations" >&2; exit 1; }
+echo "demo: done" >&2
