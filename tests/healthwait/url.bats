@@ -231,7 +231,7 @@ make_tls() {
 	run healthwait -t 10 --cacert "$BATS_TEST_TMPDIR/ca.pem" -f status "https://127.0.0.1:$PORT/health"
 	echo "status $status: $output${stderr:+ / $stderr}"
 	[ "$status" -eq 0 ]
-	run healthwait -t 1 "https://127.0.0.1:$PORT/health"
+	run healthwait -t 5 "https://127.0.0.1:$PORT/health"
 	echo "status $status: $output${stderr:+ / $stderr}"
 	[ "$status" -eq 4 ]
 	[[ $output == *"is not healthy after"* ]]

@@ -135,18 +135,26 @@ static int container_healthy(struct waiter *w, long limit_ms, int *code)
 static void url_attempt(struct waiter *w, long limit_ms, int *code)
 {
 	struct probe p = w->probe;
+	struct probe_result fresh = PROBE_RESULT_INIT, old;
+	long long start = now_ms();
 
 	p.timeout_ms = limit_ms;
-	if (!w->netns) {
-		probe_url(&p, &w->last);
+	if (!w->netns)
+		probe_url(&p, &fresh);
+	else if (!w->st.status || strcmp(w->st.status, "running") || w->st.pid <= 0)
+		strbuf_addf(&fresh.why, "container is %s, not running", w->st.status ? w->st.status : "unknown");
+	else
+		*code = probe_url_in_netns(&p, (pid_t)w->st.pid, &fresh);
+
+	/* An attempt the deadline cut short says nothing new: keep the answer before it. */
+	if (!fresh.healthy && !fresh.status && limit_ms < ATTEMPT_MAX_MS && w->last.why.len &&
+	    now_ms() - start >= limit_ms - ATTEMPT_MIN_MS) {
+		probe_result_release(&fresh);
 		return;
 	}
-	if (!w->st.status || strcmp(w->st.status, "running") || w->st.pid <= 0) {
-		probe_result_reset(&w->last);
-		strbuf_addf(&w->last.why, "container is %s, not running", w->st.status ? w->st.status : "unknown");
-		return;
-	}
-	*code = probe_url_in_netns(&p, (pid_t)w->st.pid, &w->last);
+	old = w->last;
+	w->last = fresh;
+	probe_result_release(&old);
 }
 
 static void say_progress(struct waiter *w)
