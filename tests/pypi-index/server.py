@@ -191,6 +191,14 @@ def parse_multipart(body, content_type):
                 raise UploadError(400, "Invalid value for %s: not UTF-8." % nm.group(1))
 
 
+def file_digest(f, kind):
+    """A stored file's md5 or blake2_256, computed the first time it is asked for."""
+    if f[kind] is None:
+        f[kind] = (hashlib.md5(f["data"]) if kind == "md5"
+                   else hashlib.blake2b(f["data"], digest_size=32)).hexdigest()
+    return f[kind]
+
+
 def check_archive(filetype, filename, data):
     """Refuse what PyPI refuses: unreadable archives, wheels without METADATA."""
     try:
@@ -436,8 +444,10 @@ class Handler(BaseHTTPRequestHandler):
         blake2 = one("blake2_256_digest", required=False)
         if not (sha256 or md5 or blake2):
             raise UploadError(400, "Include at least one message digest.")
-        digests = {"sha256": hashlib.sha256(data).hexdigest(), "md5": hashlib.md5(data).hexdigest(),
-                   "blake2_256": hashlib.blake2b(data, digest_size=32).hexdigest()}
+        # Check the digests the client sent; the others are computed when first read.
+        digests = {"sha256": hashlib.sha256(data).hexdigest(),
+                   "md5": hashlib.md5(data).hexdigest() if md5 else None,
+                   "blake2_256": hashlib.blake2b(data, digest_size=32).hexdigest() if blake2 else None}
         for got, want in ((sha256, digests["sha256"]), (md5, digests["md5"]),
                           (blake2, digests["blake2_256"])):
             if got is not None and got.lower() != want:
@@ -468,7 +478,7 @@ class Handler(BaseHTTPRequestHandler):
                 if old["sha256"] == digest:
                     return  # PyPI: a byte-identical re-upload is a no-op success
                 raise UploadError(400, "File already exists (%r, with blake2_256 hash %r). %s"
-                                  % (filename, old["blake2_256"], REUSE_HELP))
+                                  % (filename, file_digest(old, "blake2_256"), REUSE_HELP))
             if filename in idx.deleted:
                 raise UploadError(400, "This filename has already been used, use a different version. %s" % REUSE_HELP)
             for f in idx.files.values():
@@ -549,10 +559,11 @@ class Handler(BaseHTTPRequestHandler):
                   "text/html; charset=utf-8")
 
     def file_json(self, f):
+        md5, blake2 = file_digest(f, "md5"), file_digest(f, "blake2_256")
         return {
             "filename": f["filename"], "url": self.file_url(f), "size": f["size"],
-            "digests": {"sha256": f["sha256"], "md5": f["md5"], "blake2b_256": f["blake2_256"]},
-            "md5_digest": f["md5"], "packagetype": f["packagetype"],
+            "digests": {"sha256": f["sha256"], "md5": md5, "blake2b_256": blake2},
+            "md5_digest": md5, "packagetype": f["packagetype"],
             "python_version": f["python_version"], "requires_python": f["requires_python"],
             "upload_time_iso_8601": f["upload_time"], "yanked": False,
         }
