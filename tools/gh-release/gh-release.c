@@ -1,0 +1,186 @@
+/*
+ * gh-release: the GitHub side of a release. Whether CI passed for a tag's
+ * commit; a release for the tag made as a draft with notes and assets,
+ * published, read back, listed, deleted; the tag deleted. Every verb can run
+ * again after a failure and completes what is missing.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "github.h"
+#include "run.h"
+#include "util.h"
+
+#define DEFAULT_API "https://api.github.com"
+
+static noreturn void usage(int code)
+{
+	fprintf(code ? stderr : stdout,
+		"usage: gh-release [-nv] [-p per-page] [-t seconds] ci-status [-W workflow] [-w seconds] tag\n"
+		"       gh-release [-nv] [-p per-page] [-t seconds] draft [-r] [-F notes] [-N name] tag [asset ...]\n"
+		"       gh-release [-nv] [-p per-page] [-t seconds] publish | get | delete | delete-tag tag\n"
+		"       gh-release [-v] [-p per-page] [-t seconds] list\n");
+	exit(code);
+}
+
+static int repository_from_git(struct gh *g)
+{
+	static const char *const argv[] = { "git", "remote", "get-url", "origin", NULL };
+	struct strbuf url = STRBUF_INIT;
+	int ret = run_capture(argv, &url);
+
+	strbuf_trim(&url);
+	if (ret || parse_remote(url.buf, &g->owner, &g->repo))
+		ret = error_code(EXIT_USAGE, "no repository: set GITHUB_REPOSITORY=owner/repo or run inside a "
+				 "clone whose origin is on GitHub");
+	strbuf_release(&url);
+	return ret;
+}
+
+static int setup_client(struct gh *g)
+{
+	const char *repo = getenv("GITHUB_REPOSITORY");
+	const char *api = getenv("GITHUB_API_URL");
+	const char *token = getenv("GITHUB_TOKEN");
+
+	if (!token || !*token)
+		token = getenv("GH_TOKEN");
+	if (token && *token) {
+		secret_add(token);
+		for (const char *p = token; *p; p++)
+			if (*p <= ' ' || *p == 0x7f)
+				return error_code(EXIT_AUTH, "the token in GITHUB_TOKEN or GH_TOKEN holds a space or a "
+						  "control character; set the token alone");
+		g->auth = xstrfmt("Bearer %s", token);
+	} else {
+		return error_code(EXIT_AUTH, "no token: set GITHUB_TOKEN or GH_TOKEN (the token needs contents: write, "
+				  "and actions: read for ci-status)");
+	}
+	if (!api || !*api)
+		api = DEFAULT_API;
+	if (!starts_with(api, "https://") && !starts_with(api, "http://"))
+		return error_code(EXIT_USAGE, "GITHUB_API_URL '%s' is not an http(s) URL", api);
+	g->api = xstrdup(api);
+	while (ends_with(g->api, "/"))
+		g->api[strlen(g->api) - 1] = '\0';
+	if (repo && *repo) {
+		if (parse_repository(repo, &g->owner, &g->repo))
+			return error_code(EXIT_USAGE, "GITHUB_REPOSITORY '%s' is not owner/repo", repo);
+		return 0;
+	}
+	return repository_from_git(g);
+}
+
+static int bad_tag(const char *tag)
+{
+	if (!*tag || strlen(tag) > 255)
+		return 1;
+	for (const unsigned char *p = (const unsigned char *)tag; *p; p++)
+		if (*p <= ' ' || *p == 0x7f || *p == '~' || *p == '^' || *p == ':' || *p == '\\')
+			return 1;
+	return 0;
+}
+
+static unsigned long seconds_arg(const char *opt, const char *arg, unsigned long max)
+{
+	unsigned long v;
+
+	if (parse_ulong(arg, &v) || v > max)
+		die_code(EXIT_USAGE, "%s: '%s' is not a number of seconds (0-%lu)", opt, arg, max);
+	return v;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "notes", required_argument, NULL, 'F' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "name", required_argument, NULL, 'N' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "per-page", required_argument, NULL, 'p' },
+		{ "replace", no_argument, NULL, 'r' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "workflow", required_argument, NULL, 'W' },
+		{ "wait", required_argument, NULL, 'w' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct gh g = { .per_page = 100 };
+	struct ci_options ci = { 0 };
+	struct draft_options d = { 0 };
+	unsigned long timeout = 600, per_page;
+	const char *verb, *tag = NULL;
+	int c, ret, takes_tag;
+
+	setup_tool(argv[0]);
+	while ((c = getopt_long(argc, argv, "F:hN:np:rt:VvW:w:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'F': d.notes = optarg; break;
+		case 'h': usage(EXIT_OK);
+		case 'N': d.name = optarg; break;
+		case 'n': g.dry_run = 1; break;
+		case 'p':
+			if (parse_ulong(optarg, &per_page) || per_page < 1 || per_page > 100)
+				die_code(EXIT_USAGE, "--per-page: '%s' is not a number from 1 to 100", optarg);
+			g.per_page = per_page;
+			break;
+		case 'r': d.replace = 1; break;
+		case 't': timeout = seconds_arg("--timeout", optarg, 86400); break;
+		case 'V':
+			puts("gh-release (shipsync) " SHIPSYNC_VERSION);
+			finish_stdout();
+			return EXIT_OK;
+		case 'v': verbose++; break;
+		case 'W': ci.workflow = optarg; break;
+		case 'w': ci.wait_s = seconds_arg("--wait", optarg, 86400); break;
+		default: usage(EXIT_USAGE);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1)
+		usage(EXIT_USAGE);
+	verb = argv[0];
+	takes_tag = strcmp(verb, "list") != 0;
+	if (!strcmp(verb, "draft") ? argc < 2 : argc != 1 + takes_tag)
+		usage(EXIT_USAGE);
+	if (takes_tag && bad_tag(tag = argv[1]))
+		die_code(EXIT_USAGE, "'%s' is not a valid tag name", tag);
+	if (strcmp(verb, "draft") && (d.notes || d.name || d.replace))
+		die_code(EXIT_USAGE, "--notes, --name and --replace belong to draft");
+	if (strcmp(verb, "ci-status") && (ci.workflow || ci.wait_s))
+		die_code(EXIT_USAGE, "--workflow and --wait belong to ci-status");
+	if (ci.workflow && (!*ci.workflow || strchr(ci.workflow, '/')))
+		die_code(EXIT_USAGE, "--workflow: '%s' is not a workflow file name (release.yml)", ci.workflow);
+
+	if ((ret = setup_client(&g)))
+		goto out;
+	g.deadline = now_ms() + (long long)(timeout + ci.wait_s) * 1000;
+	if (!strcmp(verb, "ci-status"))
+		ret = ci_status(&g, tag, &ci);
+	else if (!strcmp(verb, "draft"))
+		ret = release_draft(&g, tag, &d, argv + 2, argc - 2);
+	else if (!strcmp(verb, "publish"))
+		ret = release_publish(&g, tag);
+	else if (!strcmp(verb, "get"))
+		ret = release_get(&g, tag);
+	else if (!strcmp(verb, "list"))
+		ret = release_list(&g);
+	else if (!strcmp(verb, "delete"))
+		ret = release_delete(&g, tag);
+	else if (!strcmp(verb, "delete-tag"))
+		ret = tag_delete(&g, tag);
+	else
+		ret = error_code(EXIT_USAGE, "unknown command '%s': ci-status, draft, publish, get, list, delete, "
+				 "delete-tag", verb);
+out:
+	free(g.api);
+	free(g.owner);
+	free(g.repo);
+	free(g.auth);
+	finish_stdout();
+	return ret;
+}
