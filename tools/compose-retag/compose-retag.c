@@ -100,7 +100,7 @@ static int load(struct input *in)
 			return EXIT_DATA;
 		}
 		in->own[i] = is_owned(in->imgs[i].repo);
-		if (!in->imgs[i].repo && nowned)
+		if (!in->imgs[i].repo && !image_is_known(&in->imgs[i]) && nowned)
 			warn("'%s:%zu': cannot tell whether image '%s' is one of the project's: "
 			     "its repository comes from a variable without a default",
 			     in->path, in->refs.v[i].line, in->refs.v[i].value);
