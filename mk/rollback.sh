@@ -28,10 +28,16 @@ fi
 image=${IMAGE%% *}
 if [ -n "$image" ]; then
 	docker_tag=$(semver-check --docker-tag "$version")
+	# A registry deletes manifests, not tags: every tag on this version's
+	# image (X.Y.Z, and latest, X, X.Y where they had moved) goes with it.
 	for t in "$TAG_PREFIX$docker_tag" "$docker_tag"; do
-		oci-push "${dry[@]}" -d "$t" "$image" || { say "image tag $t stays (see above)"; status=1; }
+		oci-push "${dry[@]}" -d "$t" "$image" >/dev/null && { say "deleted image $image:$t and every tag on the same image"; break; }
+		case $? in
+		8) continue ;;	# already gone
+		*) say "image $image:$t stays (see above)"; status=1; break ;;
+		esac
 	done
-	say "moving tags (latest, X, X.Y) were left alone: publish the previous version again to point them back"
+	say "if latest, X or X.Y pointed at $version they are gone too: publish the previous version again to restore them"
 fi
 
 if [ "${ROLLBACK_REMOTE_TAG:-}" = 1 ]; then

@@ -12,7 +12,7 @@ setup_file() {
 @test "a sample project is bumped, validated, published (dry run first, then twice) and rolled back" {
 	need_docker
 	run "$TOP/tests/demo/demo.sh" "$BATS_FILE_TMPDIR/demo"
-	echo "$output" | tail -40
+	echo "$output" | grep -v "^\(upload\|put\|tag\) "
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"dry run: nothing was written to the index, the registry or GitHub"* ]]
 	[[ "$output" == *"second publish: no file sent again, still one release"* ]]
