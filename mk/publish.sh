@@ -23,6 +23,18 @@ MANIFEST=$DIST/shipsync-manifest
 here=$(cd "$(dirname "$0")" && pwd)
 
 say() { printf 'publish: %s\n' "$*" >&2; }
+step=preflight version=
+notes=
+# On failure, tell the release channel which step failed (never fails the publish itself).
+finish() {
+	local status=$?
+	[ -z "$notes" ] || rm -f "$notes"
+	if [ "$status" -ne 0 ] && [ -n "${RELEASE_WEBHOOK_URL:-}" ] && [ -z "$DRY_RUN" ] && [ -n "$version" ]; then
+		release-notify -b -s "$step" "$version" || true
+	fi
+	exit "$status"
+}
+trap finish EXIT
 fail() { say "$*"; exit 1; }
 dry=()
 [ -z "$DRY_RUN" ] || dry=(-n)
@@ -71,8 +83,8 @@ ci=(gh-release ci-status)
 say "preflight passed for $tag${DRY_RUN:+ (dry run: nothing will be changed)}"
 
 # --- stage what can be undone ----------------------------------------------
+step="staging the images and the draft release"
 notes=$(mktemp)
-trap 'rm -f "$notes"' EXIT
 changelog-prepend -f "${CHANGELOG:-CHANGELOG.md}" -x "$version" >"$notes" 2>/dev/null ||
 	echo "Release $tag" >"$notes"
 if [ ${#archives[@]} -gt 0 ]; then
@@ -86,7 +98,9 @@ gh-release "${dry[@]}" draft --name "$tag" --notes "$notes" "$tag" "${dists[@]}"
 pypi=(pypi-upload "${dry[@]}" -V "$pep440")
 [ -z "$PYPI_REPOSITORY_URL" ] || pypi+=(-U "$PYPI_REPOSITORY_URL")
 say "uploading ${#dists[@]} files to the package index"
+step="uploading to the package index"
 "${pypi[@]}" "${dists[@]}"
+step="tagging the images and publishing the release"
 
 # --- promote ---------------------------------------------------------------
 if [ ${#archives[@]} -gt 0 ]; then
@@ -107,10 +121,11 @@ if [ -n "$DRY_RUN" ] && ! gh-release get "$tag" >/dev/null 2>&1; then
 	say "would publish the draft release of $tag that the step above would create"
 else
 	say "publishing the GitHub release"
-	gh-release "${dry[@]}" publish "$tag"
+	release_url=$(gh-release "${dry[@]}" publish "$tag")
+	echo "$release_url"
 fi
 
-if [ -n "${SHIPSYNC_WEBHOOK_URL:-}" ] && [ -z "$DRY_RUN" ]; then
-	release-notify --best-effort --version "$tag" || true
+if [ -n "${RELEASE_WEBHOOK_URL:-}" ] && [ -z "$DRY_RUN" ]; then
+	release-notify -b "$version" ${release_url:+"$release_url"} || true
 fi
 say "published $tag${DRY_RUN:+ (dry run: nothing was changed)}"

@@ -264,7 +264,12 @@ int gh_send(struct gh *g, const struct gh_call *call, struct http_response *resp
 		http_response_release(resp);
 		return EXIT_OK;
 	}
-	headers[n++] = call->accept ? call->accept : "Accept: application/vnd.github+json";
+	/*
+	 * GitHub's own media type first; plain JSON too, since several
+	 * operations list other types (diff, patch, sha) beside application/json
+	 * and a validating proxy must not pick one of those for us.
+	 */
+	headers[n++] = call->accept ? call->accept : "Accept: application/vnd.github+json, application/json";
 	headers[n++] = "X-GitHub-Api-Version: " API_VERSION;
 	if (call->json)
 		headers[n++] = "Content-Type: application/json";
