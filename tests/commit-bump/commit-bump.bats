@@ -320,17 +320,7 @@ commit() {
 	commit "feat(cli): Export to CSV."
 	commit "docs: typo"
 	changelog-prepend -o CHANGELOG.md -d 2025-01-01 1.2.0
-	python3 - "$TOP/man/commit-bump.1" <<-'PY'
-	import re, sys
-	text = open(sys.argv[1]).read().split(".Sh EXAMPLES", 1)[1].split(".Sh SEE ALSO", 1)[0]
-	blocks = re.findall(r"^\.Bd -literal[^\n]*\n(.*?)^\.Ed$", text, re.S | re.M)
-	for n, block in enumerate(blocks):
-	    block = block.replace("\\e", "\\").replace("\\&", "").replace("\\-", "-")
-	    cmds = [l[2:] for l in block.splitlines() if l.startswith("$ ")]
-	    out = [l for l in block.splitlines() if not l.startswith("$ ")]
-	    open(f"../example-{n}.sh", "w").write("\n".join(cmds) + "\n")
-	    open(f"../example-{n}.out", "w").write("\n".join(out) + ("\n" if out else ""))
-	PY
+	python3 "$TOP/tests/lib/man-examples.py" "$TOP/man/commit-bump.1" ..
 	local n
 	for n in 0 1; do
 		[ -s ../example-$n.sh ]
