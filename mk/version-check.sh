@@ -42,11 +42,15 @@ if [ ${#compose_files[@]} -gt 0 ] && [ -n "$IMAGE" ]; then
 	docker_tag=$(semver-check --docker-tag "$version" 2>/dev/null) || docker_tag="(no Docker tag form)"
 	images=()
 	for i in $IMAGE; do images+=(-i "$i"); done
+	# compose-retag -c prints the own images whose tag does not carry the
+	# version (a suffix such as -slim is fine; 1.2.3-rc.1 is not 1.2.3).
+	behind=$(compose-retag "${images[@]}" -c "$docker_tag" "${compose_files[@]}" 2>/dev/null)
 	while IFS=$'\t' read -r where image owner; do
 		[ "$owner" = own ] || continue
-		tag=${image##*:}
-		[ "$tag" != "$image" ] || tag=
-		case $tag in *"$docker_tag"*) found=$docker_tag ;; *) found=$tag ;; esac
+		found=$docker_tag
+		if [[ $docker_tag != [0-9]* ]] || grep -qxF "$where	$image" <<<"$behind"; then
+			found=${image##*/}
+		fi
 		row "$where" "$found" "$docker_tag"
 	done < <(compose-retag "${images[@]}" -l "${compose_files[@]}")
 fi

@@ -261,3 +261,15 @@ snapshot() { (cd "$P" && git status --porcelain --ignored; git rev-parse HEAD; g
 	[[ "$output" == *MISMATCH* ]]
 	[[ "$output" == *compose.yaml* ]]
 }
+
+@test "version-check tells a pre-release image from the release, and accepts a suffix" {
+	sed -i 's/app:1.2.0/app:1.2.0-rc.1/' compose.yaml
+	git commit -q -am "drift to a pre-release"
+	run make -s version-check
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"app:1.2.0-rc.1"*MISMATCH* ]]
+	sed -i 's/app:1.2.0-rc.1/app:1.2.0-slim/' compose.yaml
+	git commit -q -am "a flavour suffix"
+	run make -s version-check
+	[ "$status" -eq 0 ]
+}

@@ -180,3 +180,55 @@ refuses() {
 		cmp noise.orig noise.yaml
 	done
 }
+
+@test "a suffix that would run into the new version is refused, exit 6" {
+	printf '%s\n' 'services:' '  app:' '    image: ghcr.io/acme/app:1.2.3-rc.1-rc.2' \
+		'  worker:' '    image: ghcr.io/acme/app:1.2.3-rc.1.5' >ok.yaml
+	snapshot ok.yaml
+	run --separate-stderr compose-retag -s 2.0.0 -i ghcr.io/acme/app ok.yaml
+	status_is 6
+	[[ $stderr == *"'ok.yaml:3'"*"read as part of the new one"* ]]
+	[[ $stderr == *"'ok.yaml:5'"* ]]
+	unchanged ok.yaml
+}
+
+@test "every retag reads back at the new version, and again is a no-op" {
+	printf '%s\n' 'services:' \
+		'  a:' '    image: ghcr.io/acme/app:1.2.3-b.1-alpine' \
+		'  b:' "    image: '\${REGISTRY:-ghcr.io}/acme/app:v\${APP_TAG:-1.2.3}-slim'" \
+		'  c:' '    image: ghcr.io/acme/app:1.2.3rc1' \
+		'  d:' '    image: ghcr.io/acme/app:1.2.3-dev' >ok.yaml
+	for v in 1.2.4-b.1 1.2.4 2.0.0-rc.1 2.0.0 2.0.0.dev3 2.0.0-post.1; do
+		compose-retag -s "$v" -i ghcr.io/acme/app ok.yaml
+		run compose-retag -c "$v" -i ghcr.io/acme/app ok.yaml
+		status_is 0
+		cp ok.yaml again.yaml
+		compose-retag -s "$v" -i ghcr.io/acme/app again.yaml
+		cmp ok.yaml again.yaml
+	done
+	[ "$(sed -n 3p ok.yaml)" = '    image: ghcr.io/acme/app:2.0.0-post.1-alpine' ]
+	[ "$(sed -n 5p ok.yaml)" = "    image: '\${REGISTRY:-ghcr.io}/acme/app:v\${APP_TAG:-2.0.0-post.1}-slim'" ]
+	[ "$(sed -n 9p ok.yaml)" = '    image: ghcr.io/acme/app:2.0.0-post.1-dev' ]
+}
+
+@test "a version that a tag cannot read back whole is a usage error" {
+	for v in 1.2.3-x.7 1.2.3-rc 2024.01_b; do
+		run --separate-stderr compose-retag -s "$v" -i ghcr.io/acme/app good.yaml
+		status_is 2
+		[[ $stderr == *"at most one pre- or post-release"* ]]
+	done
+	unchanged good.yaml
+}
+
+@test "control characters in an image value never reach the terminal" {
+	printf '%s\n' 'services:' '  app:' '    image: "ghcr.io/acme/app:1.2.3\e[31m@sha256:00"' \
+		'  b:' '    image: "ghcr.io/acme/app\0x:1.2.3"' >bad.yaml
+	snapshot bad.yaml
+	run compose-retag -s 2.0.0 -i ghcr.io/acme/app bad.yaml
+	status_is 6
+	[[ $output != *$'\e'* ]]
+	[[ $output == *'1.2.3?[31m@sha256:00'* ]]
+	run compose-retag -l -i ghcr.io/acme/app bad.yaml
+	[ "${lines[1]}" = "$(printf 'bad.yaml:5\tghcr.io/acme/app?x:1.2.3\tother')" ]
+	unchanged bad.yaml
+}

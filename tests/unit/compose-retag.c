@@ -121,7 +121,15 @@ static void test_version_valid(void)
 {
 	CHECK(version_is_valid("1.2.3"), "1.2.3 is a version");
 	CHECK(version_is_valid("1.2.3-rc.1"), "1.2.3-rc.1 is a version");
-	CHECK(version_is_valid("2024.01_b"), "2024.01_b is a version");
+	CHECK(version_is_valid("1.2.3rc1"), "1.2.3rc1 is a version");
+	CHECK(version_is_valid("1.2.3-beta.2"), "1.2.3-beta.2 is a version");
+	CHECK(version_is_valid("1.2.3.dev4"), "1.2.3.dev4 is a version");
+	CHECK(version_is_valid("1.2.3-post.1"), "1.2.3-post.1 is a version");
+	CHECK(version_is_valid("2024.01"), "2024.01 is a version");
+	CHECK(!version_is_valid("2024.01_b"), "2024.01_b would read back as 2024.01 and a suffix");
+	CHECK(!version_is_valid("1.2.3-x.7"), "a pre-release that is no PEP 440 label reads as a suffix");
+	CHECK(!version_is_valid("1.2.3-rc"), "a label without a number reads as a suffix");
+	CHECK(!version_is_valid("1.2.3-rc.1-rc.2"), "two pre-releases do not read back");
 	CHECK(!version_is_valid(""), "the empty string is no version");
 	CHECK(!version_is_valid("v1.2.3"), "a v prefix is refused (the tag keeps its own)");
 	CHECK(!version_is_valid("1.2.3+build"), "'+' cannot stand in a Docker tag");
@@ -140,6 +148,16 @@ static void test_retag(void)
 	check_retag("ghcr.io/acme/app:1.2.3-rc.1-slim", "2.0.0", "ghcr.io/acme/app:2.0.0-slim");
 	check_retag("ghcr.io/acme/app:1.2.3-beta2", "2.0.0", "ghcr.io/acme/app:2.0.0");
 	check_retag("ghcr.io/acme/app:1.2.3-development", "2.0.0", "ghcr.io/acme/app:2.0.0-development");
+	check_retag("ghcr.io/acme/app:1.2.3-dev", "2.0.0", "ghcr.io/acme/app:2.0.0-dev");
+	check_retag("ghcr.io/acme/app:1.2.3-b.1-alpine", "2.0.0", "ghcr.io/acme/app:2.0.0-alpine");
+	check_retag("ghcr.io/acme/app:1.2.3rc1", "2.0.0", "ghcr.io/acme/app:2.0.0");
+	check_retag("ghcr.io/acme/app:1.2.3.dev4-slim", "2.0.0", "ghcr.io/acme/app:2.0.0-slim");
+	check_retag("ghcr.io/acme/app:1.2.3-preview.2", "2.0.0", "ghcr.io/acme/app:2.0.0");
+	check_retag("ghcr.io/acme/app:1.2.3-bookworm", "2.0.0", "ghcr.io/acme/app:2.0.0-bookworm");
+	check_retag("ghcr.io/acme/app:1.2.3-rc.1-rc.2", "2.0.0", "REFUSED 4");
+	check_retag("ghcr.io/acme/app:1.2.3-rc.1.5", "2.0.0", "REFUSED 4");
+	check_retag("ghcr.io/acme/app:1.2.3-rc.1a1", "2.0.0", "REFUSED 4");
+	check_retag("ghcr.io/acme/app:1.2.3-rc.1-rc.2", "2.0.0-rc.3", "ghcr.io/acme/app:2.0.0-rc.3-rc.2");
 	check_retag("ghcr.io/acme/app:1.2.3", "2.0.0-rc.1", "ghcr.io/acme/app:2.0.0-rc.1");
 	check_retag("ghcr.io/acme/app:latest", "2.0.0", "ghcr.io/acme/app:2.0.0");
 	check_retag("\"ghcr.io/acme/app:\"", "2.0.0", "\"ghcr.io/acme/app:2.0.0\"");
@@ -171,6 +189,9 @@ static void test_at_version(void)
 		{ "app:v1.2.3-slim", "1.2.3", 1 },
 		{ "app:1.2.3-rc.1", "1.2.3", 0 },
 		{ "app:1.2.3-rc.1", "1.2.3-rc.1", 1 },
+		{ "app:1.2.3-b.1-slim", "1.2.3-b.1", 1 },
+		{ "app:1.2.3-b.1-slim", "1.2.3", 0 },
+		{ "app:1.2.3-dev", "1.2.3", 1 },
 		{ "app:1.2.30", "1.2.3", 0 },
 		{ "app:latest", "1.2.3", 0 },
 		{ "app", "1.2.3", 0 },

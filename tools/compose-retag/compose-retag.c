@@ -21,6 +21,7 @@ struct input {
 	struct image_refs refs;
 	struct image *imgs;
 	int *own;
+	char **shown;	/* each image value as messages show it */
 	struct edit *edits;
 	size_t nedits, alloc;
 	struct strbuf result;
@@ -69,13 +70,31 @@ static int is_owned(const char *repo)
 	return 0;
 }
 
-/* The image as a person reads it: defaults applied, unless a variable has none. */
-static void print_image(const struct image_ref *ref, const struct image *img)
+/* s[0, n) with control characters as '?', so that a hostile value cannot drive a terminal. */
+static char *printable(const char *s, size_t n)
 {
-	const char *s = image_is_known(img) ? img->text.buf : ref->value;
+	char *p = xmalloc(n + 1);
+	size_t i;
 
-	for (; *s; s++)
-		putchar((unsigned char)*s < 0x20 ? '?' : *s);
+	for (i = 0; i < n; i++)
+		p[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
+	p[n] = '\0';
+	return p;
+}
+
+/* The image as a person reads it: defaults applied, unless a variable has none. */
+static void print_image(const struct input *in, size_t i)
+{
+	const struct image *img = &in->imgs[i];
+	char *s;
+
+	if (!image_is_known(img)) {
+		fputs(in->shown[i], stdout);
+		return;
+	}
+	s = printable(img->text.buf, img->text.len);
+	fputs(s, stdout);
+	free(s);
 }
 
 static int load(struct input *in)
@@ -94,16 +113,20 @@ static int load(struct input *in)
 	}
 	in->imgs = xcalloc(in->refs.nr + 1, sizeof(*in->imgs));
 	in->own = xcalloc(in->refs.nr + 1, sizeof(*in->own));
+	in->shown = xcalloc(in->refs.nr + 1, sizeof(*in->shown));
+	for (i = 0; i < in->refs.nr; i++)
+		in->shown[i] = printable(in->refs.v[i].value, in->refs.v[i].len);
 	for (i = 0; i < in->refs.nr; i++) {
 		if (image_parse(&in->refs.v[i], &in->imgs[i], msg, sizeof(msg)) < 0) {
-			error("'%s:%zu': %s; nothing was changed", in->path, in->refs.v[i].line, msg);
+			error("'%s:%zu': %s in image '%s'; nothing was changed",
+			      in->path, in->refs.v[i].line, msg, in->shown[i]);
 			return EXIT_DATA;
 		}
 		in->own[i] = is_owned(in->imgs[i].repo);
 		if (!in->imgs[i].repo && !image_is_known(&in->imgs[i]) && nowned)
 			warn("'%s:%zu': cannot tell whether image '%s' is one of the project's: "
 			     "its repository comes from a variable without a default",
-			     in->path, in->refs.v[i].line, in->refs.v[i].value);
+			     in->path, in->refs.v[i].line, in->shown[i]);
 	}
 	return EXIT_OK;
 }
@@ -114,7 +137,7 @@ static void list(const struct input *in)
 
 	for (i = 0; i < in->refs.nr; i++) {
 		printf("%s:%zu\t", in->path, in->refs.v[i].line);
-		print_image(&in->refs.v[i], &in->imgs[i]);
+		print_image(in, i);
 		printf("\t%s\n", in->own[i] ? "own" : "other");
 	}
 }
@@ -131,13 +154,13 @@ static int check(const struct input *in, const char *version, size_t *found)
 		++*found;
 		if (in->imgs[i].has_digest) {
 			warn("'%s:%zu': image '%s' is pinned by digest: check its version by hand",
-			     in->path, in->refs.v[i].line, in->refs.v[i].value);
+			     in->path, in->refs.v[i].line, in->shown[i]);
 			pinned = 1;
 		}
 		if (image_at_version(&in->imgs[i], version))
 			continue;
 		printf("%s:%zu\t", in->path, in->refs.v[i].line);
-		print_image(&in->refs.v[i], &in->imgs[i]);
+		print_image(in, i);
 		putchar('\n');
 		behind++;
 	}
@@ -161,6 +184,7 @@ static const char *why_not[] = {
 	[RETAG_PINNED] = "is pinned by digest, and a new tag would not match the pin: change it by hand",
 	[RETAG_UNKNOWN_TAG] = "takes its tag from a variable without a default: give it a default",
 	[RETAG_SPLIT] = "has its version split across variables or escapes: change it by hand",
+	[RETAG_AMBIGUOUS] = "has a suffix after its version that would read as part of the new one: change it by hand",
 };
 
 /* Work out every edit of one file; the number of own images that cannot be retagged. */
@@ -179,12 +203,12 @@ static int plan(struct input *in, const char *version, size_t *found)
 		r = image_retag(&in->imgs[i], version, &ed);
 		if (r != RETAG_OK) {
 			error("'%s:%zu': image '%s' %s", in->path, in->refs.v[i].line,
-			      in->refs.v[i].value, why_not[r]);
+			      in->shown[i], why_not[r]);
 			refused++;
 			continue;
 		}
 		note("'%s:%zu': '%s' gets version '%s'", in->path, in->refs.v[i].line,
-		     in->refs.v[i].value, version);
+		     in->shown[i], version);
 		ALLOC_GROW(in->edits, in->nedits + 1, in->alloc);
 		in->edits[in->nedits++] = ed;
 	}
@@ -290,6 +314,9 @@ static void free_input(struct input *in)
 		image_clear(&in->imgs[i]);
 	for (i = 0; i < in->nedits; i++)
 		free(in->edits[i].text);
+	for (i = 0; i < in->refs.nr && in->shown; i++)
+		free(in->shown[i]);
+	free(in->shown);
 	image_refs_clear(&in->refs);
 	strbuf_release(&in->data);
 	strbuf_release(&in->result);
@@ -376,7 +403,8 @@ int main(int argc, char **argv)
 		usage(EXIT_USAGE);
 	}
 	if (mode != LIST && !version_is_valid(version)) {
-		error("'%s' is not a version for an image tag: digits first, then letters, digits, '.', '_' or '-'", version);
+		error("'%s' is not a version for an image tag: numbers and dots like 1.2.3, then at most "
+		      "one pre- or post-release like -rc.1, -beta.2, -dev.3 or -post.1", version);
 		usage(EXIT_USAGE);
 	}
 	if ((out || dry_run) && mode != SET) {

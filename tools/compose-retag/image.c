@@ -97,7 +97,7 @@ static int resolve(const char *v, size_t n, const size_t *off, struct image *img
 
 static int valid_repo_char(char c)
 {
-	return isalnum((unsigned char)c) || strchr("._-/:", c);
+	return isalnum((unsigned char)c) || (c && strchr("._-/:", c));
 }
 
 char *repo_normalize(const char *repo, size_t len)
@@ -133,36 +133,74 @@ char *repo_normalize(const char *repo, size_t len)
 	return strbuf_detach(&sb, NULL);
 }
 
-/* The version at the start of a tag: [v]N(.N)* and a pre-release like -rc.1. */
+static size_t count_digits(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && isdigit((unsigned char)s[i]))
+		i++;
+	return i;
+}
+
+static int is_separator(char c)
+{
+	return c == '-' || c == '.' || c == '_';
+}
+
+/*
+ * The length of a pre- or post-release at the start of s[0, n), or 0:
+ * one of PEP 440's labels with its number, each optionally after a
+ * separator, as in -rc.1, -beta2, rc1 or .dev3. A label without a number
+ * (1.2.3-dev) is a suffix, not part of the version.
+ */
+static size_t release_label_len(const char *s, size_t n)
+{
+	static const char *labels[] = {
+		"alpha", "a", "beta", "b", "rc", "c", "preview", "pre", "dev", "post",
+	};
+	size_t i = n && is_separator(s[0]), k;
+
+	for (k = 0; k < sizeof(labels) / sizeof(*labels); k++) {
+		size_t w = strlen(labels[k]), j = i + w, d;
+
+		if (j > n || strncasecmp(s + i, labels[k], w))
+			continue;
+		if (j < n && is_separator(s[j]))
+			j++;
+		d = count_digits(s + j, n - j);
+		if (d)
+			return j + d;
+	}
+	return 0;
+}
+
+/*
+ * Where the version sits in the tag t[0, n): after an optional v, numbers
+ * and dots, then at most one pre- or post-release. Empty (at 0) when the
+ * tag does not start with one.
+ */
+static void version_span(const char *t, size_t n, size_t *start, size_t *end)
+{
+	size_t p = n > 1 && (t[0] == 'v' || t[0] == 'V') && isdigit((unsigned char)t[1]);
+	size_t q;
+
+	*start = *end = 0;
+	if (p >= n || !isdigit((unsigned char)t[p]))
+		return;
+	q = p + count_digits(t + p, n - p);
+	while (q + 1 < n && t[q] == '.' && isdigit((unsigned char)t[q + 1]))
+		q += 1 + count_digits(t + q + 1, n - q - 1);
+	*start = p;
+	*end = q + release_label_len(t + q, n - q);
+}
+
 static void find_version(struct image *img)
 {
-	static const char *pre[] = { "alpha", "beta", "rc", "pre", "dev" };
-	const char *t = img->text.buf;
-	size_t p = img->tag_start, e = img->tag_end, q, k, w;
+	size_t start, end;
 
-	img->ver_start = img->ver_end = p;
-	if (p + 1 < e && (t[p] == 'v' || t[p] == 'V') && isdigit((unsigned char)t[p + 1]))
-		p++;
-	if (p >= e || !isdigit((unsigned char)t[p]))
-		return;
-	for (q = p; q < e && isdigit((unsigned char)t[q]); q++)
-		;
-	while (q + 1 < e && t[q] == '.' && isdigit((unsigned char)t[q + 1]))
-		for (q++; q < e && isdigit((unsigned char)t[q]); q++)
-			;
-	for (k = 0; q < e && t[q] == '-' && k < sizeof(pre) / sizeof(*pre); k++) {
-		w = strlen(pre[k]);
-		if (q + 1 + w > e || strncasecmp(t + q + 1, pre[k], w))
-			continue;
-		if (q + 1 + w < e && !strchr(".-", t[q + 1 + w]) && !isdigit((unsigned char)t[q + 1 + w]))
-			continue;
-		for (q += 1 + w; q < e && (isdigit((unsigned char)t[q]) ||
-			(t[q] == '.' && q + 1 < e && isdigit((unsigned char)t[q + 1]))); q++)
-			;
-		break;
-	}
-	img->ver_start = p;
-	img->ver_end = q;
+	version_span(img->text.buf + img->tag_start, img->tag_end - img->tag_start, &start, &end);
+	img->ver_start = img->tag_start + start;
+	img->ver_end = img->tag_start + end;
 }
 
 int image_parse(const struct image_ref *ref, struct image *img, char *msg, size_t msgsz)
@@ -173,7 +211,7 @@ int image_parse(const struct image_ref *ref, struct image *img, char *msg, size_
 	memset(img, 0, sizeof(*img));
 	strbuf_init(&img->text, ref->len);
 	if (resolve(ref->value, ref->len, ref->off, img, 0) < 0) {
-		snprintf(msg, msgsz, "a bad variable reference in image '%s'", ref->value);
+		snprintf(msg, msgsz, "a bad variable reference");
 		image_clear(img);
 		return -1;
 	}
@@ -208,14 +246,35 @@ int image_is_known(const struct image *img)
 
 int version_is_valid(const char *v)
 {
-	size_t i, n = strlen(v);
+	size_t i, n = strlen(v), start, end;
 
 	if (!n || n > 128 || !isdigit((unsigned char)v[0]))
 		return 0;
 	for (i = 0; i < n; i++)
 		if (!isalnum((unsigned char)v[i]) && !strchr("._-", v[i]))
 			return 0;
-	return 1;
+	version_span(v, n, &start, &end);
+	return end == n;
+}
+
+/*
+ * True when the tag that replacing text[a, b) with version gives reads
+ * back with exactly that version: a suffix such as "-rc.2" or ".4" would
+ * run into it.
+ */
+static int reads_back(const struct image *img, size_t a, size_t b, const char *version)
+{
+	struct strbuf tag = STRBUF_INIT;
+	size_t start, end, prefix = a - img->tag_start;
+	int ok;
+
+	strbuf_add(&tag, img->text.buf + img->tag_start, prefix);
+	strbuf_addstr(&tag, version);
+	strbuf_add(&tag, img->text.buf + b, img->tag_end - b);
+	version_span(tag.buf, tag.len, &start, &end);
+	ok = start == prefix && end == prefix + strlen(version);
+	strbuf_release(&tag);
+	return ok;
 }
 
 /* The file range of text[a, b), when it is one untouched piece of the file. */
@@ -255,6 +314,8 @@ enum retag_result image_retag(const struct image *img, const char *version, stru
 		a = img->tag_start;
 		b = img->tag_end;
 	}
+	if (!reads_back(img, a, b, version))
+		return RETAG_AMBIGUOUS;
 	if (file_range(img, a, b, &ed->start, &ed->end) < 0)
 		return RETAG_SPLIT;
 	ed->text = xstrdup(version);

@@ -64,7 +64,10 @@ int image_is_known(const struct image *img);
  * lowercase. A malloc'ed string, or NULL when repo is not a repository.
  */
 char *repo_normalize(const char *repo, size_t len);
-/* A version that can stand in a Docker tag and starts with a digit. */
+/*
+ * A version that can stand in a Docker tag and that a tag reads back whole:
+ * numbers and dots, then at most one pre- or post-release (-rc.1, -dev.2).
+ */
 int version_is_valid(const char *version);
 
 struct edit {
@@ -77,6 +80,7 @@ enum retag_result {
 	RETAG_PINNED,		/* pinned by digest: retagging would break the pin */
 	RETAG_UNKNOWN_TAG,	/* the tag comes from a variable without a default */
 	RETAG_SPLIT,		/* the part to change is not one piece of the file */
+	RETAG_AMBIGUOUS,	/* the rest of the tag would read as part of the version */
 };
 
 /* How to give img the version: fills ed (text malloc'ed) on RETAG_OK. */
