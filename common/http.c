@@ -109,7 +109,7 @@ static long retry_delay_of(const struct http_request *req)
 
 static int retries_of(const struct http_request *req)
 {
-	if (req->no_retry || req->max_retries < 0)
+	if (req->no_retry || req->mime || req->max_retries < 0)
 		return 0;
 	return req->max_retries ? req->max_retries : DEFAULT_RETRIES;
 }

@@ -34,7 +34,9 @@ struct http_request {
 	size_t body_len;
 	FILE *body_file;		/* or a body streamed from a file of body_len bytes, read from
 					   its current offset (seeked back to it for a retry) */
-	curl_mime *mime;		/* or a multipart/form-data body (libcurl's mime API) */
+	curl_mime *mime;		/* or a multipart/form-data body (libcurl's mime API); sent
+					   once, never retried: a resent form can go out truncated,
+					   so a caller that retries builds a fresh form */
 
 	FILE *download;			/* write a 2xx response body here instead of resp->body
 					   (other bodies still go to resp->body); rewound and

@@ -39,6 +39,7 @@ static const char *plan_json =
 	" \"/slow\": [{\"sleep\": 5, \"body\": \"late\"}],\n"
 	" \"/echo\": [{\"action\": \"echo\"}],\n"
 	" \"/flaky-echo\": [503, {\"action\": \"echo\"}],\n"
+	" \"/flaky-form\": [503, {\"action\": \"echo\"}],\n"
 	" \"/cross\": [{\"status\": 302, \"location\": \"http://127.0.0.1:{port1}/echo\"}],\n"
 	" \"/same\": [{\"status\": 302, \"location\": \"/echo\"}],\n"
 	" \"/same-307\": [{\"status\": 307, \"location\": \"http://127.0.0.1:{port0}/echo\"}],\n"
@@ -664,6 +665,19 @@ static void test_bodies(void)
 	capture_end(&err);
 	CHECK(rc == 0 && resp.attempts >= 1 && strstr(resp.body.buf, "multipart/form-data; boundary="),
 	      "a mime body is sent as multipart/form-data");
+	curl_mime_free(mime);
+	free(u);
+	mime = curl_mime_init(NULL);
+	part = curl_mime_addpart(mime);
+	curl_mime_name(part, "content");
+	curl_mime_data(part, "form-value", CURL_ZERO_TERMINATED);
+	u = url("/flaky-form");
+	req = (struct http_request){ .url = u, .mime = mime, .retry_delay_ms = 50 };
+	capture_begin();
+	rc = http_request(&req, &resp);
+	capture_end(&err);
+	CHECK(rc != 0 && resp.status == 503 && resp.attempts == 1,
+	      "a mime body is sent once, never retried (a resent form could go out truncated)");
 	curl_mime_free(mime);
 	free(u);
 
