@@ -39,16 +39,18 @@ tag_at_head=$(git tag --points-at HEAD --list "${TAG_PREFIX}*" 2>/dev/null | hea
 [ -z "$tag_at_head" ] || row "tag at HEAD" "$tag_at_head" "$TAG_PREFIX$version"
 
 if [ ${#compose_files[@]} -gt 0 ] && [ -n "$IMAGE" ]; then
-	docker_tag=$(semver-check --docker-tag "$version" 2>/dev/null) || docker_tag="(no Docker tag form)"
+	docker_tag=$(semver-check --docker-tag "$version" 2>/dev/null) || docker_tag="(no image tag form)"
 	images=()
 	for i in $IMAGE; do images+=(-i "$i"); done
 	# compose-retag -c prints the own images whose tag does not carry the
 	# version (a suffix such as -slim is fine; 1.2.3-rc.1 is not 1.2.3).
+	# Exit 2: the version cannot be an image tag, so no image is at it.
 	behind=$(compose-retag "${images[@]}" -c "$docker_tag" "${compose_files[@]}" 2>/dev/null)
+	[ $? -ne 2 ] || docker_tag="(no image tag form)"
 	while IFS=$'\t' read -r where image owner; do
 		[ "$owner" = own ] || continue
 		found=$docker_tag
-		if [[ $docker_tag != [0-9]* ]] || grep -qxF "$where	$image" <<<"$behind"; then
+		if [[ $docker_tag == "("* ]] || grep -qxF "$where	$image" <<<"$behind"; then
 			found=${image##*/}
 		fi
 		row "$where" "$found" "$docker_tag"

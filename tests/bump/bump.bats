@@ -273,3 +273,12 @@ snapshot() { (cd "$P" && git status --porcelain --ignored; git rev-parse HEAD; g
 	run make -s version-check
 	[ "$status" -eq 0 ]
 }
+
+@test "version-check: a version that cannot be an image tag matches no image" {
+	sed -i 's/app:1.2.0/app:1.2.0-x.1/' compose.yaml
+	git commit -q -am "an odd tag"
+	git tag v1.2.0-x.1
+	run make -s version-check
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"compose.yaml:4"*"app:1.2.0-x.1"*"(no image tag form)"*MISMATCH* ]]
+}
