@@ -22,18 +22,22 @@ trap 'rm -rf "$tmp"' EXIT
 cache=build/bench-cache/commit-bump-$total-$since.git
 declare -A CPU_S
 
-# Like measure in lib.sh, with finer clocks and CPU time as well: wall time
-# from date(1), CPU time (user + sys, steadier than wall time on a loaded
-# machine) and peak memory from time(1). A failing command stops the bench.
+# Like measure in lib.sh, with finer clocks and CPU time as well. Each run
+# goes twice: bare, timed by bash's own clock (no date(1) or time(1) process
+# inside the interval: they cost more than a tenth of commit-bump's run), then
+# under time(1) for CPU time (user + sys, steadier than wall time on a loaded
+# machine) and peak memory. A failing command stops the bench.
 measure_cmd() {
 	local name=$1 runs=$2 i t0 t1
 	shift 2
 	local walls=() cpus=() peaks=()
 	for i in $(seq 0 "$runs"); do
-		t0=$(date +%s.%N)
+		t0=$EPOCHREALTIME
+		"$@" >/dev/null 2>"$tmp/stderr" ||
+			{ echo "commit-bump bench: '$*' failed:" >&2; cat "$tmp/stderr" >&2; return 1; }
+		t1=$EPOCHREALTIME
 		/usr/bin/time -o "$tmp/time" -f '%U %S %M' "$@" >/dev/null 2>"$tmp/stderr" ||
 			{ echo "commit-bump bench: '$*' failed:" >&2; cat "$tmp/stderr" >&2; return 1; }
-		t1=$(date +%s.%N)
 		[ "$i" -eq 0 ] && continue	# warm-up
 		walls+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", b - a }')")
 		cpus+=("$(awk '{ printf "%.2f", $1 + $2 }' "$tmp/time")")

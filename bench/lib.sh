@@ -8,6 +8,8 @@
 # (for a fresh registry or a reset index); it is not timed.
 
 declare -A MEDIAN_S PEAK_KB
+# Clocks and awk agree on the decimal point.
+export LC_NUMERIC=C
 BENCH_RUNS=${BENCH_RUNS:-5}
 
 median() {
@@ -15,16 +17,19 @@ median() {
 }
 
 measure() {
-	local name=$1 runs=$2 i out report
+	local name=$1 runs=$2 i t0 t1 report
 	shift 2
 	local times=() peaks=()
 	report=$(mktemp)
 	for i in $(seq 0 "$runs"); do
 		[ -z "${BENCH_SETUP:-}" ] || "$BENCH_SETUP"
-		/usr/bin/time -o "$report" -f '%e %M' "$@" >/dev/null 2>&1 || true
-		out=$(tail -n 1 "$report")
+		# Wall time from bash's clock: time(1)'s own is in steps of 10 ms.
+		t0=$EPOCHREALTIME
+		/usr/bin/time -o "$report" -f '%M' "$@" >/dev/null 2>&1 || true
+		t1=$EPOCHREALTIME
 		[ "$i" -eq 0 ] && continue	# warm-up
-		times+=("${out% *}"); peaks+=("${out#* }")
+		times+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", b - a }')")
+		peaks+=("$(tail -n 1 "$report")")
 	done
 	rm -f "$report"
 	MEDIAN_S[$name]=$(printf '%s\n' "${times[@]}" | median)
