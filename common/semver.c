@@ -599,6 +599,11 @@ static const char *pep440_label(const char *p, size_t len)
 	return NULL;
 }
 
+int semver_is_pep440_label(const char *p, size_t len)
+{
+	return pep440_label(p, len) != NULL;
+}
+
 /* The length of a known label that opens p[0, len) and is followed by digits only, or 0. */
 static size_t glued_label(const char *p, size_t len)
 {

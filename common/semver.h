@@ -76,6 +76,8 @@ int semver_bump(struct strbuf *out, const struct semver *v, enum semver_level le
  * work appended to why.
  */
 int semver_pep440(struct strbuf *out, const struct semver *v, struct strbuf *why);
+/* Whether p[0, len) is a prerelease label with a PEP 440 form ("rc", "beta", "post"). */
+int semver_is_pep440_label(const char *p, size_t len);
 int semver_docker_tag(struct strbuf *out, const struct semver *v, struct strbuf *why);
 #define SEMVER_DOCKER_TAG_MAX 128
 

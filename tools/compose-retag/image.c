@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "scan.h"
+#include "semver.h"
 #include "util.h"
 
 enum { MAX_NESTING = 16 };
@@ -148,30 +149,26 @@ static int is_separator(char c)
 }
 
 /*
- * The length of a pre- or post-release at the start of s[0, n), or 0:
- * one of PEP 440's labels with its number, each optionally after a
- * separator, as in -rc.1, -beta2, rc1 or .dev3. A label without a number
- * (1.2.3-dev) is a suffix, not part of the version.
+ * The length of a pre- or post-release at the start of s[0, n), or 0: a
+ * label that has a PEP 440 form (the ones make bump can write) with its
+ * number, each optionally after a separator, as in -rc.1, -beta2, RC1 or
+ * .dev3. A label without a number (1.2.3-dev) is a suffix, not part of
+ * the version.
  */
 static size_t release_label_len(const char *s, size_t n)
 {
-	static const char *labels[] = {
-		"alpha", "a", "beta", "b", "rc", "c", "preview", "pre", "dev", "post",
-	};
-	size_t i = n && is_separator(s[0]), k;
+	char label[8];
+	size_t i = n && is_separator(s[0]), j, d;
 
-	for (k = 0; k < sizeof(labels) / sizeof(*labels); k++) {
-		size_t w = strlen(labels[k]), j = i + w, d;
-
-		if (j > n || strncasecmp(s + i, labels[k], w))
-			continue;
-		if (j < n && is_separator(s[j]))
-			j++;
-		d = count_digits(s + j, n - j);
-		if (d)
-			return j + d;
-	}
-	return 0;
+	for (j = i; j < n && isalpha((unsigned char)s[j]); j++)
+		if (j - i < sizeof(label))
+			label[j - i] = tolower((unsigned char)s[j]);
+	if (j == i || j - i > sizeof(label) || !semver_is_pep440_label(label, j - i))
+		return 0;
+	if (j < n && is_separator(s[j]))
+		j++;
+	d = count_digits(s + j, n - j);
+	return d ? j + d : 0;
 }
 
 /*
