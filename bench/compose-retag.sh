@@ -47,6 +47,6 @@ print(sum(1 for s in d["services"].values() if "image" in s))' "$work/compose.ya
 [ "$ours" -eq "$theirs" ] || { echo "compose-retag: found $ours images, PyYAML $theirs" >&2; exit 1; }
 echo "both find $ours images in a $(wc -c <"$work/compose.yaml")-byte file"
 
-measure compose-retag "$BENCH_RUNS" "$bin" -i ghcr.io/acme/app -s 2.0.0 -o - "$work/compose.yaml"
-measure pyyaml-c-load "$BENCH_RUNS" python3 -c 'import sys, yaml; yaml.load(open(sys.argv[1], "rb"), Loader=yaml.CSafeLoader)' "$work/compose.yaml"
+measure compose-retag "$BENCH_RUNS" "$bin" -i ghcr.io/acme/app -s 2.0.0 -o - "$work/compose.yaml" || exit 1
+measure pyyaml-c-load "$BENCH_RUNS" python3 -c 'import sys, yaml; yaml.load(open(sys.argv[1], "rb"), Loader=yaml.CSafeLoader)' "$work/compose.yaml" || exit 1
 report compose-retag pyyaml-c-load

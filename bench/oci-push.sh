@@ -67,31 +67,13 @@ fresh_registry() {
 	exit 1
 }
 
-# lib.sh's measure sends time's report to /dev/null along with the command's
-# output; this one has time write it to a file. Same medians and peaks.
-measure_to_file() {
-	local name=$1 runs=$2 i t m
-	shift 2
-	local times=() peaks=()
-	for i in $(seq 0 "$runs"); do
-		fresh_registry
-		/usr/bin/time -f '%e %M' -o "$work/time" "$@" >/dev/null 2>"$work/err" ||
-			{ echo "bench/oci-push: $name failed:" >&2; cat "$work/err" >&2; return 1; }
-		[ "$i" -eq 0 ] && continue	# warm-up
-		read -r t m <"$work/time"
-		times+=("$t"); peaks+=("$m")
-	done
-	MEDIAN_S[$name]=$(printf '%s\n' "${times[@]}" | median)
-	PEAK_KB[$name]=$(printf '%s\n' "${peaks[@]}" | sort -n | tail -n 1)
-	printf '%-28s median %8.3f s  peak %7d KiB  (%d runs)\n' "$name" "${MEDIAN_S[$name]}" "${PEAK_KB[$name]}" "$runs"
-}
-
 echo "making a 256 MiB image archive (4 random layers of 64 MiB)"
 "$py" tests/oci-push/mkarchive.py "$work/app.tar" --arch amd64 --layers 4 --size $((64 << 20)) --seed bench
 
-measure_to_file oci-push "$BENCH_RUNS" build/bin/oci-push -t v1.0.0 "$REGISTRY/bench/app" "$work/app.tar"
-measure_to_file skopeo "$BENCH_RUNS" skopeo copy -q --dest-tls-verify=false \
-	"docker-archive:$work/app.tar" "docker://$REGISTRY/bench/app:v1.0.0"
+BENCH_SETUP=fresh_registry
+measure oci-push "$BENCH_RUNS" build/bin/oci-push -t v1.0.0 "$REGISTRY/bench/app" "$work/app.tar" || exit 1
+measure skopeo "$BENCH_RUNS" skopeo copy -q --dest-tls-verify=false \
+	"docker-archive:$work/app.tar" "docker://$REGISTRY/bench/app:v1.0.0" || exit 1
 
 # docker push: the engine of DOCKER_HOST, or one of our own, or none.
 if ! "$docker_cli" info >/dev/null 2>&1; then
@@ -107,7 +89,7 @@ fi
 if "$docker_cli" info >/dev/null 2>&1; then
 	ref=$("$docker_cli" load -q -i "$work/app.tar" | awk '/Loaded image/ { print $NF }')
 	"$docker_cli" tag "$ref" "$REGISTRY/bench/app:v1.0.0"
-	measure_to_file "docker push" "$BENCH_RUNS" "$docker_cli" push -q "$REGISTRY/bench/app:v1.0.0"
+	measure "docker push" "$BENCH_RUNS" "$docker_cli" push -q "$REGISTRY/bench/app:v1.0.0" || exit 1
 	"$docker_cli" rmi -f "$ref" "$REGISTRY/bench/app:v1.0.0" >/dev/null 2>&1
 	echo "(docker push: the peak is the client's; the engine does the work)"
 else

@@ -49,27 +49,9 @@ reset_index
 twine upload --disable-progress-bar --non-interactive --repository-url "$index/legacy/" \
 	-u __token__ -p "$token" "$tmp"/dist/* >/dev/null || exit 1
 
-# bench/lib.sh's measure sends time's own report to /dev/null with the
-# command's output; this one keeps it in a file (-o), same warm-up and output.
-measure_o() {
-	local name=$1 runs=$2 i
-	shift 2
-	local times=() peaks=()
-	for i in $(seq 0 "$runs"); do
-		[ -z "${BENCH_SETUP:-}" ] || "$BENCH_SETUP"
-		/usr/bin/time -f '%e %M' -o "$tmp/time" "$@" >/dev/null 2>&1 || { echo "$name failed" >&2; return 1; }
-		[ "$i" -eq 0 ] && continue
-		read -r t m <"$tmp/time"
-		times+=("$t"); peaks+=("$m")
-	done
-	MEDIAN_S[$name]=$(printf '%s\n' "${times[@]}" | median)
-	PEAK_KB[$name]=$(printf '%s\n' "${peaks[@]}" | sort -n | tail -n 1)
-	printf '%-28s median %8.3f s  peak %7d KiB  (%d runs)\n' "$name" "${MEDIAN_S[$name]}" "${PEAK_KB[$name]}" "$runs"
-}
-
 export PYPI_TOKEN=$token
-measure_o pypi-upload "$runs" "$pu" --repository-url "$index/legacy/" "$tmp"/dist/* || exit 1
-measure_o twine "$runs" twine upload --disable-progress-bar --non-interactive \
+measure pypi-upload "$runs" "$pu" --repository-url "$index/legacy/" "$tmp"/dist/* || exit 1
+measure twine "$runs" twine upload --disable-progress-bar --non-interactive \
 	--repository-url "$index/legacy/" -u __token__ -p "$token" "$tmp"/dist/* || exit 1
 report pypi-upload twine
 awk -v a="${MEDIAN_S[twine]}" -v b="${MEDIAN_S[pypi-upload]}" \

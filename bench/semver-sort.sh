@@ -59,8 +59,8 @@ if ! cmp -s "$work/ours" "$work/node"; then
 fi
 echo "both sort $(wc -l <"$work/ours") versions into the same order"
 
-measure semver-check "$BENCH_RUNS" "$bin" --sort "$work/versions"
-measure node-semver "$BENCH_RUNS" node "$work/sort.js" "$work/versions"
+measure semver-check "$BENCH_RUNS" "$bin" --sort "$work/versions" || exit 1
+measure node-semver "$BENCH_RUNS" node "$work/sort.js" "$work/versions" || exit 1
 report semver-check node-semver
 if [ "${MEDIAN_S[node-semver]}" = 0 ]; then
 	echo "semver-sort: no time was recorded for node-semver: check measure in bench/lib.sh" >&2

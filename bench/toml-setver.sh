@@ -35,6 +35,6 @@ theirs=$(python3 -c 'import sys, tomllib; print(tomllib.load(open(sys.argv[1], "
 [ "$ours" = "$theirs" ] || { echo "toml-setver: the two read different versions: '$ours' and '$theirs'" >&2; exit 1; }
 echo "both read version $ours from a $(wc -c <"$work/pyproject.toml")-byte file"
 
-measure toml-setver "$BENCH_RUNS" "$bin" -o - "$work/pyproject.toml" 4.3.0
-measure tomllib-parse "$BENCH_RUNS" python3 -c 'import sys, tomllib; tomllib.load(open(sys.argv[1], "rb"))' "$work/pyproject.toml"
+measure toml-setver "$BENCH_RUNS" "$bin" -o - "$work/pyproject.toml" 4.3.0 || exit 1
+measure tomllib-parse "$BENCH_RUNS" python3 -c 'import sys, tomllib; tomllib.load(open(sys.argv[1], "rb"))' "$work/pyproject.toml" || exit 1
 report toml-setver tomllib-parse
