@@ -135,6 +135,7 @@ class Description:
 
 class Proxy(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # no delayed-ACK stall before each body
     description = None
     upstream = None
     lock = threading.Lock()

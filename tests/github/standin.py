@@ -149,6 +149,7 @@ def sha(data):
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # no delayed-ACK stall before each body
     state = None
     host_kind = "api"
 
@@ -575,6 +576,7 @@ class UploadsHandler(Handler):
 
 class ControlHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # no delayed-ACK stall before each body
     state = None
 
     def log_message(self, fmt, *args):

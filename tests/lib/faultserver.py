@@ -78,6 +78,7 @@ def read_body(handler):
 
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # no delayed-ACK stall before each body
     server_version = "faultserver"
 
     def log_message(self, *args):

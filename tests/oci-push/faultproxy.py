@@ -71,6 +71,7 @@ def main():
 
     class Main(http.server.BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # no delayed-ACK stall before each body
 
         def log_message(self, *args):
             pass

@@ -48,6 +48,7 @@ def main():
     state = {"issued": 0}
 
     class Handler(http.server.BaseHTTPRequestHandler):
+        disable_nagle_algorithm = True  # no delayed-ACK stall before each body
         def log_message(self, *args):
             pass
 

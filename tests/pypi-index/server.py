@@ -222,6 +222,10 @@ def check_archive(filetype, filename, data):
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "pypi-test-index/1"
+    # Headers and body leave in two writes; with Nagle's algorithm the body
+    # waits for the client's delayed ACK of the headers, about 40 ms a
+    # response, a stall no real index has.
+    disable_nagle_algorithm = True
 
     def log_message(self, fmt, *args):
         if self.server.index.opts.verbose:

@@ -25,6 +25,7 @@ def main():
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # no delayed-ACK stall before each body
 
         def log_message(self, fmt, *a):
             pass
