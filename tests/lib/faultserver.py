@@ -177,6 +177,8 @@ class UnixServer(socketserver.ThreadingUnixStreamServer):
 
 
 class UnixHandler(Handler):
+    disable_nagle_algorithm = False  # a TCP option: a unix socket refuses it
+
     def address_string(self):
         return "unix"
 
