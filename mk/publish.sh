@@ -95,7 +95,7 @@ say "staging a draft GitHub release for $tag"
 gh-release "${dry[@]}" draft --name "$tag" --notes "$notes" "$tag" "${dists[@]}" >/dev/null
 
 # --- the irreversible step -------------------------------------------------
-pypi=(pypi-upload "${dry[@]}" -V "$pep440")
+pypi=(pypi-upload "${dry[@]}" --release-version "$pep440")
 [ -z "$PYPI_REPOSITORY_URL" ] || pypi+=(-U "$PYPI_REPOSITORY_URL")
 say "uploading ${#dists[@]} files to the package index"
 step="uploading to the package index"
