@@ -918,12 +918,6 @@ static enum outcome attempt(struct transfer *t, const char *first_url, long long
 		}
 		if (cut_by_deadline)
 			limit = (long)left;
-		if (rewind_download(t)) {
-			strbuf_addstr(why, "the download cannot be rewound to receive it again");
-			t->resp->exit_code = EXIT_SYSTEM;
-			out = FAIL;
-			break;
-		}
 		res = exchange(t, url, http_same_origin(url, first_url), limit);
 		free(t->resp->effective_url);
 		t->resp->effective_url = xstrdup(url);
@@ -1017,13 +1011,11 @@ void http_retry_begin(struct http_retry *r, const char *what, long deadline_ms, 
 	r->first_delay_ms = env_ms("SHIPSYNC_HTTP_RETRY_DELAY_MS", DEFAULT_RETRY_DELAY_MS);
 }
 
-static int retry_again(struct http_retry *r, const struct http_response *resp, long wait,
-		       const char *why, struct strbuf *stop, int quiet)
+/* Whether one more attempt fits: then warn and wait for it. */
+static int wait_to_retry(struct http_retry *r, long wait, const char *why, struct strbuf *stop)
 {
 	if (r->attempts > r->max_retries)
 		return 0;
-	if (wait < 0 && resp && http_status_retryable(resp->status))
-		wait = http_retry_after_ms(resp);
 	if (wait < 0)
 		wait = backoff_ms(r->first_delay_ms, r->attempts);
 	if (wait > MAX_RETRY_AFTER_MS)
@@ -1034,17 +1026,26 @@ static int retry_again(struct http_retry *r, const struct http_response *resp, l
 				    wait / 1000.0, r->deadline_ms / 1000.0);
 		return 0;
 	}
-	if (!quiet)
+	if (!r->quiet)
 		warn("%s: %s, retrying in %.1f s (attempt %d of %d)", r->what, why, wait / 1000.0,
 		     r->attempts + 1, r->max_retries + 1);
 	sleep_ms(wait);
 	return 1;
 }
 
-int http_retry_again(struct http_retry *r, const struct http_response *resp, long wait_ms,
-		     const char *why, struct strbuf *stop)
+int http_retry_run(struct http_retry *r, int (*try_once)(void *arg, struct strbuf *why, long *wait_ms),
+		   void *arg, struct strbuf *why, struct strbuf *stop)
 {
-	return retry_again(r, resp, wait_ms, why, stop, 0);
+	for (;;) {
+		long wait = -1;
+
+		strbuf_reset(why);
+		r->attempts++;
+		if (!try_once(arg, why, &wait))
+			return 0;
+		if (!wait_to_retry(r, wait, why->buf, stop))
+			return -1;
+	}
 }
 
 /* ---- the request ---- */
@@ -1096,18 +1097,47 @@ static void transfer_init(struct transfer *t, const struct http_request *req, st
 	t->progress = req->progress_label && isatty(STDERR_FILENO);
 }
 
+/* One attempt of a request, for the retry loop: 1 when it is worth another. */
+struct request_try {
+	struct transfer *t;
+	const char *url;
+	long long deadline;
+	enum outcome out;
+};
+
+static int try_request(void *arg, struct strbuf *why, long *wait_ms)
+{
+	struct request_try *rt = arg;
+	struct transfer *t = rt->t;
+
+	t->resp->attempts++;
+	if (rewind_download(t)) {
+		strbuf_addstr(why, "the download cannot be rewound to receive it again");
+		t->resp->exit_code = EXIT_SYSTEM;
+		rt->out = FAIL;
+		return 0;
+	}
+	rt->out = attempt(t, rt->url, rt->deadline, why);
+	if (rt->out == DONE)
+		rt->out = judge_final(t->req, t->resp, wait_ms, why);
+	if (rt->out == RETRY && *wait_ms < 0 && http_status_retryable(t->resp->status))
+		*wait_ms = http_retry_after_ms(t->resp);
+	return rt->out == RETRY;
+}
+
 int http_request(const struct http_request *req, struct http_response *resp)
 {
 	struct transfer t;
 	struct http_retry policy;
 	struct strbuf why = STRBUF_INIT, stop = STRBUF_INIT;
 	char *label = label_of(req), *url;
-	enum outcome out = FAIL;
+	struct request_try rt = { &t, NULL, 0, FAIL };
 	int ret = -1;
 
 	reset_response(resp);
 	transfer_init(&t, req, resp);
 	http_retry_begin(&policy, label, req->deadline_ms, req->no_retry ? -1 : req->max_retries);
+	policy.quiet = req->quiet;
 	if (req->retry_delay_ms > 0)
 		policy.first_delay_ms = req->retry_delay_ms;
 	url = split_userinfo(req->url, &t.url_basic);
@@ -1115,33 +1145,18 @@ int http_request(const struct http_request *req, struct http_response *resp)
 		strbuf_addstr(&why, "not an http(s) URL");
 	else if (t.url_basic)
 		t.url_origin = http_url_origin(url);
-	if (url && !check_headers(req, &why)) {
-		for (;;) {
-			long wait = -1;
-
-			strbuf_reset(&why);
-			policy.attempts = ++resp->attempts;
-			out = attempt(&t, url, policy.deadline, &why);
-			if (out == DONE)
-				out = judge_final(req, resp, &wait, &why);
-			if (out != RETRY)
-				break;
-			if (rewind_download(&t)) {
-				strbuf_addstr(&stop, "; cannot retry: the download cannot be rewound");
-				break;
-			}
-			if (!retry_again(&policy, resp, wait, why.buf, &stop, req->quiet))
-				break;
-		}
-	}
-	if (out == DONE) {
+	rt.url = url;
+	rt.deadline = policy.deadline;
+	if (url && !check_headers(req, &why))
+		http_retry_run(&policy, try_request, &rt, &why, &stop);
+	if (rt.out == DONE) {
 		ret = 0;
 		resp->exit_code = 0;
 	} else {
-		add_ending(&why, out, &policy, resp, &stop);
+		add_ending(&why, rt.out, &policy, resp, &stop);
 		report_failure(req, resp, label, why.buf);
-		if (out != FAIL || !resp->exit_code)
-			resp->exit_code = out == FAIL ? EXIT_USAGE : EXIT_TEMPFAIL;
+		if (rt.out != FAIL || !resp->exit_code)
+			resp->exit_code = rt.out == FAIL ? EXIT_USAGE : EXIT_TEMPFAIL;
 	}
 	if (t.url_basic)
 		memset(t.url_basic, 0, strlen(t.url_basic));

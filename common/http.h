@@ -151,26 +151,30 @@ long http_retry_after_ms(const struct http_response *resp);
  */
 int http_exit_code(long status);
 
-/* The retry policy, for a unit of work made of several requests. */
+/* The retry policy, for a unit of work made of several requests too. */
 struct http_retry {
 	long long start, deadline;	/* now_ms() values */
 	long deadline_ms;
 	long first_delay_ms;
 	int attempts;			/* made so far */
 	int max_retries;
+	int quiet;			/* no warning line per retry */
 	const char *what;		/* for messages: "uploading sha256:..." */
 };
 
 /* Start counting: deadline_ms and max_retries as in struct http_request (0: defaults). */
 void http_retry_begin(struct http_retry *r, const char *what, long deadline_ms, int max_retries);
 /*
- * An attempt failed for a reason worth another (why). When attempts and
- * time remain: print one warning line, wait (wait_ms, or Retry-After of resp,
- * or the backoff), return 1. Else return 0 with why the retries ended
- * appended to stop (when not NULL).
+ * The one retry loop. Call try_once until it is done or the policy says
+ * stop: it returns 0 when done (its outcome is the caller's business),
+ * or 1 when a failure is worth another try, with the reason in why and
+ * *wait_ms set to what the server asked for (or left -1 for the backoff).
+ * Between attempts: one warning line, then the wait. 0 when try_once was
+ * done; -1 when the retries or the time ran out, with why that ended them
+ * appended to stop (when not NULL) and why holding the last reason.
  */
-int http_retry_again(struct http_retry *r, const struct http_response *resp, long wait_ms,
-		     const char *why, struct strbuf *stop);
+int http_retry_run(struct http_retry *r, int (*try_once)(void *arg, struct strbuf *why, long *wait_ms),
+		   void *arg, struct strbuf *why, struct strbuf *stop);
 /* Whether this status is worth another attempt under the policy. */
 int http_status_retryable(long status);
 

@@ -448,6 +448,29 @@ static int clear_leftover(struct gh *g, struct release *r, const struct local_fi
 	return delete_asset(g, a);
 }
 
+struct upload_try {
+	struct gh *g;
+	struct release *r;
+	const struct local_file *f;
+	int replace;
+	int ret;
+};
+
+static int try_upload(void *arg, struct strbuf *why, long *wait_ms)
+{
+	struct upload_try *u = arg;
+	int again = u->ret == EXIT_TEMPFAIL, done;
+
+	(void)wait_ms;
+	if (again && (u->ret = refresh_assets(u->g, u->r)))
+		return 0;
+	if ((u->ret = clear_leftover(u->g, u->r, u->f, u->replace, again, &done)) || done)
+		return 0;
+	u->ret = upload_once(u->g, u->r, u->f);
+	strbuf_addstr(why, "the upload failed");
+	return u->ret == EXIT_TEMPFAIL;
+}
+
 /*
  * Send one file, retried as a whole by the one retry policy: a failed upload
  * leaves a "starter" asset, cleared before the next attempt.
@@ -455,23 +478,16 @@ static int clear_leftover(struct gh *g, struct release *r, const struct local_fi
 static int upload(struct gh *g, struct release *r, const struct local_file *f, int replace)
 {
 	char *what = xstrfmt("uploading asset '%s'", f->name);
+	struct strbuf why = STRBUF_INIT;
+	struct upload_try u = { g, r, f, replace, 0 };
 	struct http_retry policy;
-	int ret, done;
 
 	http_retry_begin(&policy, what, (long)(g->deadline - now_ms()), UPLOAD_ATTEMPTS - 1);
-	for (;;) {
-		if ((ret = clear_leftover(g, r, f, replace, policy.attempts > 0, &done)) || done)
-			break;
-		policy.attempts++;
-		ret = upload_once(g, r, f);
-		if (ret != EXIT_TEMPFAIL || !http_retry_again(&policy, NULL, -1, "the upload failed", NULL))
-			break;
-		if ((ret = refresh_assets(g, r)))
-			break;
-	}
+	http_retry_run(&policy, try_upload, &u, &why, NULL);
 	free(what);
-	return ret ? error_code(ret, "asset '%s' was not uploaded: run the same command again to resume",
-				f->name) : 0;
+	strbuf_release(&why);
+	return u.ret ? error_code(u.ret, "asset '%s' was not uploaded: run the same command again to resume",
+				  f->name) : 0;
 }
 
 static int sync_assets(struct gh *g, struct release *r, const struct local_file *f, int n, int replace)

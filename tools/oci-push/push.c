@@ -229,36 +229,44 @@ static int push_blob_once(struct reg *r, struct http_client *c, const struct pus
 	return ret;
 }
 
+struct blob_try {
+	struct reg *r;
+	struct http_client *c;
+	const struct push_opts *o;
+	struct blob *b;
+	int ret;
+};
+
+static int try_blob(void *arg, struct strbuf *fault, long *wait_ms)
+{
+	struct blob_try *bt = arg;
+
+	(void)wait_ms;
+	__atomic_store_n(&bt->b->sent, 0, __ATOMIC_RELAXED);
+	bt->ret = push_blob_once(bt->r, bt->c, bt->o, bt->b, fault);
+	return bt->ret == RETRY;
+}
+
 /* One blob, retried as a whole (a new upload session each time) by the one retry policy. */
 static int push_blob(struct reg *r, struct http_client *c, const struct push_opts *o, struct blob *b)
 {
 	struct strbuf fault = STRBUF_INIT, stop = STRBUF_INIT;
 	char *what = xstrfmt("uploading %s", b->digest);
+	struct blob_try bt = { r, c, o, b, 0 };
 	struct http_retry policy;
-	int ret;
 
 	http_retry_begin(&policy, what, 0, 0);
-	for (;;) {
-		strbuf_reset(&fault);
-		policy.attempts++;
-		ret = push_blob_once(r, c, o, b, &fault);
-		if (ret != RETRY)
-			break;
-		__atomic_store_n(&b->sent, 0, __ATOMIC_RELAXED);
-		if (!http_retry_again(&policy, NULL, -1, fault.buf, &stop)) {
-			ret = reg_error(r, EXIT_TEMPFAIL, "uploading %s to '%s' failed after %d attempts: %s%s; "
-					"run again later (what was uploaded stays)", b->digest, r->repo,
-					policy.attempts, fault.buf, stop.buf);
-			break;
-		}
-	}
-	if (!ret)
+	if (http_retry_run(&policy, try_blob, &bt, &fault, &stop) < 0)
+		bt.ret = reg_error(r, EXIT_TEMPFAIL, "uploading %s to '%s' failed after %d attempts: %s%s; "
+				   "run again later (what was uploaded stays)", b->digest, r->repo,
+				   policy.attempts, fault.buf, stop.buf);
+	else if (!bt.ret)
 		note("%s %s (%lld bytes)", b->state == BLOB_EXISTS ? "exists" :
 		     b->state == BLOB_MOUNTED ? "mounted" : "uploaded", b->digest, b->size);
 	free(what);
 	strbuf_release(&fault);
 	strbuf_release(&stop);
-	return ret;
+	return bt.ret;
 }
 
 struct work {
