@@ -50,6 +50,7 @@ struct credentials {
 struct http_client {
 	CURL *curl;
 	struct credentials *creds;
+	char *ca_file;		/* trusted instead of the system's CAs, or NULL */
 };
 
 static pthread_once_t global_once = PTHREAD_ONCE_INIT;
@@ -93,7 +94,16 @@ struct http_client *http_client_new(void)
 
 struct http_client *http_client_share(struct http_client *c)
 {
-	return client_over(c->creds);
+	struct http_client *copy = client_over(c->creds);
+
+	copy->ca_file = c->ca_file ? xstrdup(c->ca_file) : NULL;
+	return copy;
+}
+
+void http_client_ca_file(struct http_client *c, const char *path)
+{
+	free(c->ca_file);
+	c->ca_file = path ? xstrdup(path) : NULL;
 }
 
 static void forget(struct credential *cr)
@@ -113,6 +123,7 @@ void http_client_free(struct http_client *c)
 		return;
 	creds = c->creds;
 	curl_easy_cleanup(c->curl);
+	free(c->ca_file);
 	free(c);
 	pthread_mutex_lock(&creds->lock);
 	last = --creds->refs == 0;
@@ -743,9 +754,9 @@ static curl_mime *set_body(CURL *curl, struct transfer *t)
 	return form;
 }
 
-static void set_tls(CURL *curl, const struct http_request *req)
+static void set_tls(CURL *curl, const struct http_request *req, const struct http_client *c)
 {
-	const char *ca = req->ca_file, *capath = getenv("SSL_CERT_DIR");
+	const char *ca = req->ca_file ? req->ca_file : c->ca_file, *capath = getenv("SSL_CERT_DIR");
 
 	if (!ca && (ca = getenv("CURL_CA_BUNDLE")) && !*ca)
 		ca = NULL;
@@ -755,7 +766,7 @@ static void set_tls(CURL *curl, const struct http_request *req)
 	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
 	if (ca)
 		curl_easy_setopt(curl, CURLOPT_CAINFO, ca);
-	if (capath && *capath && !req->ca_file)
+	if (capath && *capath && !req->ca_file && !c->ca_file)
 		curl_easy_setopt(curl, CURLOPT_CAPATH, capath);
 }
 
@@ -799,7 +810,7 @@ static CURLcode exchange(struct transfer *t, const char *url, int same_origin, l
 	curl_easy_setopt(curl, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
 #endif
 	curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
-	set_tls(curl, req);
+	set_tls(curl, req, t->client);
 	if (req->unix_socket)
 		curl_easy_setopt(curl, CURLOPT_UNIX_SOCKET_PATH, req->unix_socket);
 	set_limits(curl, req, limit_ms);

@@ -23,8 +23,8 @@
  *   while sent, rewound for a retry), or a multipart form built afresh for
  *   each attempt. Response bodies are capped in size, or streamed to a file
  *   or into a sha256, with a bound of their own.
- * - TLS is always verified (CURL_CA_BUNDLE / SSL_CERT_FILE / SSL_CERT_DIR name
- *   other CAs). Messages redact every secret and show no URL userinfo.
+ * - TLS is always verified (a client's or a request's CA file, else
+ *   CURL_CA_BUNDLE / SSL_CERT_FILE / SSL_CERT_DIR name other CAs). Messages redact every secret and show no URL userinfo.
  *
  * Environment: SHIPSYNC_HTTP_DEADLINE_MS replaces the default deadline,
  * SHIPSYNC_HTTP_RETRY_DELAY_MS the default first wait between attempts
@@ -61,6 +61,12 @@ struct http_client *http_default_client(void);
 int http_client_auth(struct http_client *c, const char *url, const char *value);
 /* Basic credentials user:password for the origin of url. */
 int http_client_basic(struct http_client *c, const char *url, const char *user, const char *password);
+
+/*
+ * Trust the CA bundle at path instead of the system's CAs on every request
+ * of c (a request's own ca_file comes first); NULL goes back to the default.
+ */
+void http_client_ca_file(struct http_client *c, const char *path);
 
 /* What a service's own rules make of a final response (struct http_request.classify). */
 enum http_verdict {

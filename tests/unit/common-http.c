@@ -1053,6 +1053,16 @@ static void test_tls(void)
 	unsetenv("SSL_CERT_FILE");
 	CHECK(rc == 0 && resp.status == 200, "SSL_CERT_FILE names the CA bundle");
 
+	req.client = http_client_new();
+	http_client_ca_file(req.client, cert);
+	rc = http_request(&req, &resp);
+	CHECK(rc == 0 && resp.status == 200, "a client's CA file serves each of its requests");
+	http_client_ca_file(req.client, NULL);
+	req.quiet = 1;
+	rc = http_request(&req, &resp);
+	CHECK(rc == -1 && resp.exit_code == EXIT_AUTH, "without it the certificate is refused again (EXIT_AUTH)");
+	http_client_free(req.client);
+
 	stop_server(pid);
 	free(u);
 out:
