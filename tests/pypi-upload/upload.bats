@@ -140,7 +140,7 @@ altered_wheel() {
 
 @test "a 409 from a pypiserver-like index is success for the same bytes, a conflict for others" {
 	stop_index "$BATS_TEST_TMPDIR/index"
-	start_index "$BATS_TEST_TMPDIR/index" --pypiserver
+	start_index "$BATS_TEST_TMPDIR/index" --exists 409
 	export PYPI_REPOSITORY_URL=$INDEX/legacy/ PYPI_TOKEN=$INDEX_TOKEN
 	# uploaded files hide from one read: the next run's lookup misses them
 	index_control '{"stale_reads": 1}'
