@@ -12,6 +12,7 @@
 
 #include "../../tools/pypi-upload/dist.h"
 #include "../../tools/pypi-upload/index.h"
+#include "../../tools/pypi-upload/listing.h"
 #include "../../tools/pypi-upload/target.h"
 #include "util.h"
 
@@ -51,8 +52,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		dist_name_release(&dn);
 	pypirc_find(text, "fuzz", "pypi", &rc);
 	pypirc_repo_release(&rc);
-	parse_listing((const char *)data, size, "http://127.0.0.1:1/simple/x/", &r);
+	parse_json_listing((const char *)data, size, "http://127.0.0.1:1/simple/x/", &r);
 	remote_files_release(&r);
+	parse_html_listing((const char *)data, size, "http://127.0.0.1:1/simple/x/", &r);
+	remote_files_release(&r);
+	strbuf_reset(&sb);
+	html_decode(&sb, (const char *)data, size, size & 1);
 	strbuf_reset(&sb);
 	normalize_name(&sb, text);
 	strbuf_reset(&sb);
@@ -60,7 +65,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	strbuf_reset(&sb);
 	index_root(&sb, text);
 	strbuf_reset(&sb);
-	response_message(&sb, text, strlen(text));
+	response_message(&sb, (const char *)data, size);
 	strbuf_release(&sb);
 	free(text);
 	return 0;

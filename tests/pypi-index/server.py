@@ -63,6 +63,7 @@ Usage: server.py --token TOKEN [--port N] [--user USER:PASSWORD]
                  [--storm N] [--slow-ms M] [--stale-reads N] [--port-file F]
                  [--simple both|html|html-nohash] [--fallback URL]
                  [--exists pypi|409|400|nexus|artifactory|gitlab] [--split]
+                 [--tls CERT KEY]
 It listens on 127.0.0.1 and prints the port it got on stdout.
 """
 
@@ -76,6 +77,7 @@ import os
 import re
 import secrets
 import socket
+import ssl
 import struct
 import sys
 import tarfile
@@ -353,7 +355,8 @@ class Handler(BaseHTTPRequestHandler):
             pass
 
     def base(self):
-        return "http://%s" % self.headers.get("Host", "127.0.0.1:%d" % self.server.server_port)
+        scheme = "https" if self.server.index.opts.tls else "http"
+        return "%s://%s" % (scheme, self.headers.get("Host", "127.0.0.1:%d" % self.server.server_port))
 
     def common_faults(self):
         idx = self.server.index
@@ -868,12 +871,17 @@ def main():
                    default="pypi", help="how a re-upload of an existing file name is answered")
     p.add_argument("--split", action="store_true",
                    help="uploads at /hosted/, reads at /group/ (simple and files), no JSON API")
+    p.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"), help="speak HTTPS with this certificate")
     p.add_argument("-v", "--verbose", action="store_true")
     opts = p.parse_args()
     opts.users = set(opts.user)
     opts.scoped = dict(opts.scoped_token)
 
     httpd = Server(("127.0.0.1", opts.port), Handler)
+    if opts.tls:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(*opts.tls)
+        httpd.socket = ctx.wrap_socket(httpd.socket, server_side=True)
     httpd.index = Index(opts)
     port = httpd.server_address[1]
     if opts.port_file:
