@@ -5,6 +5,8 @@
 
 TOP=${SHIPSYNC_TOP:-$(cd "$BATS_TEST_DIRNAME/../.." && pwd)}
 VECTORS=${SHIPSYNC_VECTORS:-$(cd "$TOP/.." && pwd)/shared/vectors}
+# Real servers the tests run (pypiserver), beside the conformance data.
+SERVERS=${SHIPSYNC_SERVERS:-$(cd "$TOP/.." && pwd)/shared/servers}
 export PATH="${SHIPSYNC_BIN:-$TOP/build/san/bin}:$TOP/tests/npm/node_modules/.bin:$PATH"
 export DOCKER=${DOCKER:-/usr/bin/docker}
 BUSYBOX_CACHE=$TOP/build/test-cache/busybox
