@@ -1,7 +1,8 @@
 /*
  * Fuzz pypi-upload's parsers with one input: core metadata, versions, file
- * names, .pypirc text, index listings and error bodies. None may crash,
- * leak or read out of bounds, whatever the bytes.
+ * names, .pypirc text, index listings (JSON and HTML), HTML text, read URLs
+ * and error bodies. None may crash, leak or read out of bounds, whatever
+ * the bytes.
  */
 #include <fcntl.h>
 #include <sanitizer/common_interface_defs.h>
@@ -26,6 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct dist_name dn;
 	struct pypirc_repo rc;
 	struct remote_files r = { 0 };
+	struct target t = { 0 };
 	struct strbuf sb = STRBUF_INIT;
 
 	if (!quiet) {
@@ -64,6 +66,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	form_key(&sb, text);
 	strbuf_reset(&sb);
 	index_root(&sb, text);
+	if (!read_urls(&t, text))
+		target_release(&t);
 	strbuf_reset(&sb);
 	response_message(&sb, (const char *)data, size);
 	strbuf_release(&sb);

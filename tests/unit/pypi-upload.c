@@ -279,6 +279,9 @@ static void test_read_urls(void)
 		   "https://h.example/api/pypi/x/simple");
 	check_read("https://h.example/notsimple", "https://h.example/notsimple", "https://h.example/notsimple/simple");
 	check_read("ftp://h.example/simple", NULL, NULL);
+	check_read("http:///simple", NULL, NULL);
+	check_read("http://", NULL, NULL);
+	check_read("https://h.example?q", "https://h.example", "https://h.example/simple");
 }
 
 static void test_index_root(void)

@@ -353,6 +353,7 @@ static void html_link(const struct tag *t, const char *base, struct remote_files
 
 	if (!href || !(f.url = absolute_url(base, href, &fragment)) || !(f.filename = url_filename(f.url))) {
 		remote_file_release(&f);
+		free(fragment);
 		return;
 	}
 	f.sha256 = fragment_sha256(fragment);

@@ -246,13 +246,15 @@ int read_urls(struct target *t, const char *url)
 
 	if (!starts_with(url, "http://") && !starts_with(url, "https://"))
 		return -1;
+	path = strstr(url, "://") + 3 - url;
+	path += strcspn(url + path, "/?#");
+	if (url[path - 1] == '/')
+		return -1;	/* no host */
 	strbuf_addstr(&sb, url);
 	/* Query and fragment have no place in a root that paths are appended to. */
 	strbuf_setlen(&sb, strcspn(sb.buf, "?#"));
-	while (sb.len && sb.buf[sb.len - 1] == '/')
+	while (sb.len > path && sb.buf[sb.len - 1] == '/')
 		strbuf_setlen(&sb, sb.len - 1);
-	path = strstr(sb.buf, "://") + 3 - sb.buf;
-	path += strcspn(sb.buf + path, "/");
 	free(t->index_url);
 	free(t->simple_url);
 	if (sb.len - path >= 7 && ends_with(sb.buf, "/simple")) {
