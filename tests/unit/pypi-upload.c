@@ -410,6 +410,39 @@ static void test_html_listing(void)
 	remote_files_release(&r);
 }
 
+static void test_find_dist(void)
+{
+	static const char listing[] = "{\"files\": ["
+		"{\"filename\": \"Shipsync.Sample-1.0.tar.gz\", \"url\": \"/a\", \"hashes\": {\"sha256\": \"" SHA_A "\"}},"
+		"{\"filename\": \"Shipsync_Sample-1.0-PY3-none-any.whl\", \"url\": \"/b\", \"hashes\": {\"sha256\": \"" SHA_B "\"}},"
+		"{\"filename\": \"shipsync_sample-1.0-py2-none-any.whl\", \"url\": \"/c\", \"hashes\": {\"sha256\": \"" SHA_A "\"}},"
+		"{\"filename\": \"shipsync-sample-1.0.zip\", \"url\": \"/d\", \"hashes\": {\"sha256\": \"" SHA_A "\"}}]}";
+	struct remote_files r = { 0 };
+	struct dist d = { 0 };
+	const struct remote_file *f;
+
+	parse_json_listing(listing, strlen(listing), "http://h:1/simple/x/", &r);
+	d.filename = "shipsync_sample-1.0.0.tar.gz";
+	memcpy(d.sha256, SHA_A, sizeof(d.sha256));
+	f = remote_find_dist(&r, &d);
+	CHECK_STR(f ? f->filename : NULL, "Shipsync.Sample-1.0.tar.gz",
+		  "an sdist listed under another spelling of its name and version, with its sha256");
+	memcpy(d.sha256, SHA_B, sizeof(d.sha256));
+	CHECK(remote_find_dist(&r, &d) == NULL, "another spelling with other bytes is another file");
+	d.filename = "shipsync_sample-1.0.0-py3-none-any.whl";
+	f = remote_find_dist(&r, &d);
+	CHECK_STR(f ? f->filename : NULL, "Shipsync_Sample-1.0-PY3-none-any.whl", "a wheel, tags compared without case");
+	d.filename = "shipsync_sample-1.0.0-py2.py3-none-any.whl";
+	memcpy(d.sha256, SHA_A, sizeof(d.sha256));
+	CHECK(remote_find_dist(&r, &d) == NULL, "a wheel with other tags is another file");
+	d.filename = "shipsync-sample-1.0.zip";
+	f = remote_find_dist(&r, &d);
+	CHECK_STR(f ? f->filename : NULL, "shipsync-sample-1.0.zip", "any file under its own name");
+	d.filename = "-1.0.tar.gz";
+	CHECK(remote_find_dist(&r, &d) == NULL, "a name without a project matches nothing else");
+	remote_files_release(&r);
+}
+
 static void check_decode(const char *in, int attr, const char *want)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -490,6 +523,7 @@ int main(void)
 	test_read_urls();
 	test_json_listing();
 	test_html_listing();
+	test_find_dist();
 	test_entities();
 	test_messages();
 	return test_done();

@@ -5,6 +5,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "encode.h"
 #include "http.h"
@@ -24,16 +25,17 @@ enum answer {
 	OTHER,		/* any other final answer */
 };
 
-/* JSON by the media type the index names, or by the first byte when it names none. */
+/* JSON or HTML by the media type the index names, or by the first byte when it names neither. */
 static int parse_answer(const struct http_response *resp, const char *url, struct remote_files *out)
 {
 	char *type = http_header(resp, "Content-Type");
 	const char *base = resp->effective_url ? resp->effective_url : url;
 	size_t skip = strspn(resp->body.buf, " \t\r\n");
-	int json = type ? strstr(type, "json") != NULL : resp->body.buf[skip] == '{';
-	int ret;
+	int json = resp->body.buf[skip] == '{', ret;
 
-	if (json || (type && !strstr(type, "html")))
+	if (type && (strcasestr(type, "json") || strcasestr(type, "html")))
+		json = strcasestr(type, "json") != NULL;
+	if (json)
 		ret = parse_json_listing(resp->body.buf, resp->body.len, base, out);
 	else
 		ret = parse_html_listing(resp->body.buf, resp->body.len, base, out);
@@ -159,4 +161,63 @@ int remote_same_bytes(const struct remote_file *f, const struct dist *d, int *sa
 		*hex = '\0';
 	*same = !too_long && !strcmp(hex, d->sha256);
 	return 0;
+}
+
+/* A distribution file name in parts, to compare as PEP 503 and PEP 440 do. */
+struct name_parts {
+	struct strbuf project;	/* normalised */
+	char *version;
+	const char *rest;	/* a wheel's tags and the extension */
+};
+
+static int name_parts(const char *filename, struct name_parts *p)
+{
+	const char *dash = NULL, *end = NULL;
+	char *project;
+
+	strbuf_init(&p->project, 0);
+	p->version = NULL;
+	if (ends_with(filename, ".whl")) {
+		dash = strchr(filename, '-');
+		end = dash ? strchr(dash + 1, '-') : NULL;
+	} else if (ends_with(filename, ".tar.gz")) {
+		end = filename + strlen(filename) - 7;
+		for (dash = end; dash > filename && dash[-1] != '-'; dash--)
+			;
+		dash = dash > filename ? dash - 1 : NULL;
+	}
+	if (!dash || !end || dash == filename)
+		return -1;
+	project = xstrndup(filename, dash - filename);
+	normalize_name(&p->project, project);
+	free(project);
+	p->version = xstrndup(dash + 1, end - dash - 1);
+	p->rest = end;
+	return 0;
+}
+
+/* Whether listed is filename as an index may have renamed it: same project, version and tags. */
+static int same_dist_name(const char *filename, const char *listed)
+{
+	struct name_parts a, b;
+	int parsed_a = !name_parts(filename, &a), parsed_b = !name_parts(listed, &b);
+	int same = parsed_a && parsed_b && !strcmp(a.project.buf, b.project.buf) &&
+		   same_version(a.version, b.version) && !strcasecmp(a.rest, b.rest);
+
+	strbuf_release(&a.project);
+	strbuf_release(&b.project);
+	free(a.version);
+	free(b.version);
+	return same;
+}
+
+const struct remote_file *remote_find_dist(const struct remote_files *r, const struct dist *d)
+{
+	const struct remote_file *f = remote_find(r, d->filename);
+
+	for (size_t i = 0; !f && i < r->nr; i++)
+		if (r->v[i].sha256 && !strcmp(r->v[i].sha256, d->sha256) &&
+		    same_dist_name(d->filename, r->v[i].filename))
+			f = &r->v[i];
+	return f;
 }

@@ -24,6 +24,13 @@
 int index_lookup(const struct target *t, const char *name, const char *version, struct remote_files *out);
 
 /*
+ * The file of d that r lists: under its name, or else under a name an index
+ * may have normalised it to (project as PEP 503, version as PEP 440, tags),
+ * listed with d's sha256. NULL when none.
+ */
+const struct remote_file *remote_find_dist(const struct remote_files *r, const struct dist *d);
+
+/*
  * Whether listed file f holds the bytes of d: by the listing's sha256, or,
  * without one, by downloading f into a hash, reading no more than d's size.
  * 0 with *same set and the index's sha256 in hex ("" when the file is

@@ -124,7 +124,7 @@ static int plan(const struct target *t, const struct dist *d, int n, int *send, 
 	int ret = index_lookup(t, d[0].name, d[0].version, &r);
 
 	for (int i = 0; !ret && i < n; i++) {
-		const struct remote_file *f = remote_find(&r, d[i].filename);
+		const struct remote_file *f = remote_find_dist(&r, &d[i]);
 
 		send[i] = !f;
 		if (f && !(ret = check_listed(f, &d[i]))) {
@@ -153,7 +153,7 @@ static int verify(const struct target *t, const struct dist *d, int n, int *chec
 
 		ret = index_lookup(t, d[0].name, d[0].version, &r);
 		for (int i = 0; !ret && i < n; i++) {
-			const struct remote_file *f = remote_find(&r, d[i].filename);
+			const struct remote_file *f = remote_find_dist(&r, &d[i]);
 
 			if (!f)
 				missing++;
@@ -161,7 +161,7 @@ static int verify(const struct target *t, const struct dist *d, int n, int *chec
 				checked[i] = 1;
 		}
 		for (int i = 0; !ret && !missing && i < n; i++) {
-			const struct remote_file *f = remote_find(&r, d[i].filename);
+			const struct remote_file *f = remote_find_dist(&r, &d[i]);
 
 			puts(f->url ? f->url : d[i].filename);
 		}

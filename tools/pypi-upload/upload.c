@@ -36,16 +36,18 @@ static int json_message(struct strbuf *sb, const char *body, size_t len)
 	return 0;
 }
 
-/* Past the element that starts at p (its name given), or end. */
+/* Past the end tag of the element that starts at p (its name given), or end. */
 static const char *skip_element(const char *p, const char *end, const char *name)
 {
 	size_t n = strlen(name);
 
-	for (p++; p + n + 2 <= end; p++)
-		if (p[0] == '<' && p[1] == '/' && !strncasecmp(p + 2, name, n))
-			break;
-	p = memchr(p, '>', end - p);
-	return p ? p + 1 : end;
+	for (p++; p + n + 2 <= end; p++) {
+		if (p[0] == '<' && p[1] == '/' && !strncasecmp(p + 2, name, n)) {
+			p = memchr(p, '>', end - p);
+			return p ? p + 1 : end;
+		}
+	}
+	return end;
 }
 
 /* The text of HTML between p and end: tags as spaces, head, script and style dropped. */
@@ -223,7 +225,7 @@ static int confirm_existing(const struct target *t, const struct dist *d, const 
 	}
 	if ((ret = index_lookup(t, d->name, d->version, &r)))
 		goto out;
-	if (!(f = remote_find(&r, d->filename))) {
+	if (!(f = remote_find_dist(&r, d))) {
 		note("the index says '%s' exists (%s) but does not list it yet", d->filename, msg);
 		*result = UPLOAD_UNCONFIRMED;
 	} else if (!(ret = remote_same_bytes(f, d, &same, hex)) && !same) {
