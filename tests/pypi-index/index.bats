@@ -305,6 +305,16 @@ pip_by_hash() {
 	done
 }
 
+@test "web-ui mode: other paths answer a page, the simple API still serves pip" {
+	"$PY" -m pip --version >/dev/null 2>&1 || unmet "python3 -m pip does not work (python3-pip)"
+	restart_index --simple html --web-ui
+	twine_upload "$WHEEL"
+	run curl -s -w ' %{http_code}' "$INDEX/pypi/shipsync-sample/1.0.0/json"
+	[[ $output == *'<div id="app">'*' 200' ]]
+	run pip_by_hash "$INDEX/simple/" "$(sha "$WHEEL")"
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+}
+
 @test "split mode: uploads at /hosted/, reads at /group/simple/, nothing at the usual paths" {
 	"$PY" -m pip --version >/dev/null 2>&1 || unmet "python3 -m pip does not work (python3-pip)"
 	restart_index --split

@@ -27,6 +27,8 @@ Modes that mirror other index servers (options):
   --split                     uploads at /hosted/ only, reads at /group/simple/
                               and /group/files/ only, no JSON API (an artifact
                               manager's hosted and group repositories)
+  --web-ui                    every other GET path answers 200 with an HTML
+                              page, as a web interface that routes every path
 
 For the tests there are a few more endpoints:
   GET  /_debug/uploads        every upload request received: its form fields
@@ -63,7 +65,7 @@ Usage: server.py --token TOKEN [--port N] [--user USER:PASSWORD]
                  [--storm N] [--slow-ms M] [--stale-reads N] [--port-file F]
                  [--simple both|html|html-nohash] [--fallback URL]
                  [--exists pypi|409|400|nexus|artifactory|gitlab] [--split]
-                 [--tls CERT KEY]
+                 [--tls CERT KEY] [--web-ui]
 It listens on 127.0.0.1 and prints the port it got on stdout.
 """
 
@@ -407,6 +409,9 @@ class Handler(BaseHTTPRequestHandler):
             m = re.match(pattern, path)
             if m:
                 return fn(*[urllib.parse.unquote(g) for g in m.groups()])
+        if opts.web_ui:
+            return self.send(200, "<!DOCTYPE html>\n<html><head><title>Repository Manager</title></head>"
+                             "<body><div id=\"app\">Loading...</div></body></html>\n", "text/html; charset=utf-8")
         self.fail(404, "Not Found")
 
     do_HEAD = do_GET
@@ -871,6 +876,7 @@ def main():
                    default="pypi", help="how a re-upload of an existing file name is answered")
     p.add_argument("--split", action="store_true",
                    help="uploads at /hosted/, reads at /group/ (simple and files), no JSON API")
+    p.add_argument("--web-ui", action="store_true", help="answer every other GET path with a page")
     p.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"), help="speak HTTPS with this certificate")
     p.add_argument("-v", "--verbose", action="store_true")
     opts = p.parse_args()

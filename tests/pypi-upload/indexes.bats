@@ -86,6 +86,12 @@ longer_wheel() {
 	[ "$(uploads_sent)" -eq 2 ]
 }
 
+@test "an index whose web interface answers the JSON API's path: read through the simple API" {
+	index_in_mode --simple html --web-ui
+	publish_twice
+	[ "${lines[1]}" = "$INDEX/files/shipsync-sample/shipsync_sample-1.0.0-py3-none-any.whl" ]
+}
+
 @test "html index without hashes: files are downloaded and hashed, within their size" {
 	index_in_mode --simple html-nohash
 	publish_twice

@@ -25,15 +25,20 @@ enum answer {
 	OTHER,		/* any other final answer */
 };
 
-/* JSON or HTML by the media type the index names, or by the first byte when it names neither. */
-static int parse_answer(const struct http_response *resp, const char *url, struct remote_files *out)
+/*
+ * JSON or HTML by the media type the index names, or by the first byte when
+ * it names neither. The JSON API answers JSON only: a page there is no
+ * listing (a web interface answering every path, say).
+ */
+static int parse_answer(const struct http_response *resp, const char *url, int json_only,
+			struct remote_files *out)
 {
 	char *type = http_header(resp, "Content-Type");
 	const char *base = resp->effective_url ? resp->effective_url : url;
 	size_t skip = strspn(resp->body.buf, " \t\r\n");
-	int json = resp->body.buf[skip] == '{', ret;
+	int json = json_only || resp->body.buf[skip] == '{', ret;
 
-	if (type && (strcasestr(type, "json") || strcasestr(type, "html")))
+	if (!json_only && type && (strcasestr(type, "json") || strcasestr(type, "html")))
 		json = strcasestr(type, "json") != NULL;
 	if (json)
 		ret = parse_json_listing(resp->body.buf, resp->body.len, base, out);
@@ -51,6 +56,7 @@ static int read_index(const char *url, const char *accept, struct remote_files *
 		      enum answer *answer, long *status)
 {
 	const char *headers[] = { accept, NULL };
+	int json_only = !strcmp(accept, ACCEPT_JSON);
 	struct http_request req = { .url = url, .headers = headers, .follow_redirects = 1, .same_origin = 1 };
 	struct http_response resp = HTTP_RESPONSE_INIT;
 	char *where;
@@ -71,7 +77,7 @@ static int read_index(const char *url, const char *accept, struct remote_files *
 		*answer = ELSEWHERE;
 	} else if (resp.status == 404 || resp.status == 410) {
 		*answer = ABSENT;
-	} else if (resp.status == 200 && !parse_answer(&resp, url, out)) {
+	} else if (resp.status == 200 && !parse_answer(&resp, url, json_only, out)) {
 		*answer = LISTED;
 	} else if (resp.status == 200) {
 		note("'%s' answered with nothing readable as a file listing", url);
