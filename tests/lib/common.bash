@@ -4,7 +4,8 @@
 # it skips with the reason, so a developer without Docker can still run the rest.
 
 TOP=${SHIPSYNC_TOP:-$(cd "$BATS_TEST_DIRNAME/../.." && pwd)}
-VECTORS=${SHIPSYNC_VECTORS:-$(cd "$TOP/.." && pwd)/shared/vectors}
+. "$TOP/tests/lib/vectors.bash"
+VECTORS=$(vectors_dir "$TOP")
 export PATH="${SHIPSYNC_BIN:-$TOP/build/san/bin}:$TOP/tests/npm/node_modules/.bin:$PATH"
 export DOCKER=${DOCKER:-/usr/bin/docker}
 BUSYBOX_CACHE=$TOP/build/test-cache/busybox

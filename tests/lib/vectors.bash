@@ -1,0 +1,15 @@
+# Where the tests read the conformance suites, for tests/run and the bats
+# files alike: SHIPSYNC_VECTORS when set; else ../shared/vectors beside the
+# tree when it is there; else build/vectors in the tree, where
+# tests/setup/fetch-vectors puts them.
+vectors_dir() {
+	local top=$1
+	if [ -n "${SHIPSYNC_VECTORS:-}" ]; then
+		printf '%s\n' "$SHIPSYNC_VECTORS"
+	elif [ -d "$top/../shared/vectors" ]; then
+		(cd "$top/../shared/vectors" && pwd)
+	else
+		printf '%s\n' "$top/build/vectors"
+	fi
+}
+
