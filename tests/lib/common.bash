@@ -26,8 +26,10 @@ require() {
 	done
 }
 
+# A conformance suite (tests/setup/fetch-vectors): tests/run lists the
+# missing ones at the end, by this message.
 require_vectors() {
-	[ -d "$VECTORS/$1" ] || unmet "conformance data '$VECTORS/$1' is missing"
+	[ -d "$VECTORS/$1" ] || unmet "conformance suite '$1' is missing from '$VECTORS'"
 }
 
 # The harness starts the engine when a test file mentions need_docker.

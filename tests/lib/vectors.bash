@@ -13,3 +13,12 @@ vectors_dir() {
 	fi
 }
 
+# The command that fetches the suites into DIR.
+vectors_fetch_command() {
+	local top=$1 dir=$2
+	if [ "$dir" = "$top/build/vectors" ]; then
+		echo "tests/setup/fetch-vectors"
+	else
+		printf 'tests/setup/fetch-vectors -d %q\n' "$dir"
+	fi
+}
