@@ -4,7 +4,8 @@
 # it skips with the reason, so a developer without Docker can still run the rest.
 
 TOP=${SHIPSYNC_TOP:-$(cd "$BATS_TEST_DIRNAME/../.." && pwd)}
-VECTORS=${SHIPSYNC_VECTORS:-$(cd "$TOP/.." && pwd)/shared/vectors}
+. "$TOP/tests/lib/vectors.bash"
+VECTORS=$(vectors_dir "$TOP")
 export PATH="${SHIPSYNC_BIN:-$TOP/build/san/bin}:$TOP/tests/npm/node_modules/.bin:$PATH"
 export DOCKER=${DOCKER:-/usr/bin/docker}
 BUSYBOX_CACHE=$TOP/build/test-cache/busybox
@@ -25,8 +26,10 @@ require() {
 	done
 }
 
+# A conformance suite (tests/setup/fetch-vectors): tests/run lists the
+# missing ones at the end, by this message.
 require_vectors() {
-	[ -d "$VECTORS/$1" ] || unmet "conformance data '$VECTORS/$1' is missing"
+	[ -d "$VECTORS/$1" ] || unmet "conformance suite '$1' is missing from '$VECTORS'"
 }
 
 # The harness starts the engine when a test file mentions need_docker.
