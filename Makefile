@@ -80,6 +80,11 @@ build/fuzz/%: tests/fuzz/%.c $$(call tool_core,$$*) $$(call tool_hdr,$$*) $(COMM
 	@mkdir -p $(@D)
 	$(FUZZCC) $(FUZZFLAGS) -o $@ $(filter %.c,$^) $(LIBS)
 
+# Every tool's objects are kept: without this make takes the objects it
+# reaches only through the pattern rule above as intermediate, deletes them
+# after linking, and rebuilds all of a tool's objects when one source changes.
+.SECONDARY: $(foreach t,$(TOOLS),$(call tool_obj,$(t)))
+
 units: $(UNIT_BINS)
 fuzz: $(FUZZ_BINS)
 

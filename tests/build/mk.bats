@@ -1,0 +1,17 @@
+#!/usr/bin/env bats
+# The build and the make layer as built and installed.
+
+load ../lib/common
+
+@test "a tool's objects are kept: one changed source recompiles one object" {
+	local t src n
+	for t in oci-push pypi-upload healthwait; do
+		make -s -C "$TOP" SANITIZE=address,undefined DEVELOPER=1 "build/san/bin/$t"
+		for src in "$TOP"/tools/$t/*.c; do
+			[ -f "$TOP/build/san/tools/$t/$(basename "$src" .c).o" ] || { echo "no object for $src"; return 1; }
+		done
+		src=$(ls "$TOP"/tools/$t/*.c | grep -v "/$t.c$" | head -n 1)
+		n=$(make -n -C "$TOP" -W "${src#"$TOP"/}" SANITIZE=address,undefined DEVELOPER=1 "build/san/bin/$t" | grep -c -- ' -c -o ')
+		[ "$n" -eq 1 ] || { echo "$t: changing $src recompiles $n objects"; return 1; }
+	done
+}
