@@ -15,3 +15,17 @@ load ../lib/common
 		[ "$n" -eq 1 ] || { echo "$t: changing $src recompiles $n objects"; return 1; }
 	done
 }
+
+@test "bench/run runs the benchmarks, not the library they source" {
+	local d=$BATS_TEST_TMPDIR/tree
+	mkdir -p "$d/bench"
+	cp "$TOP/bench/run" "$TOP/bench/lib.sh" "$d/bench/"
+	printf 'all:\n' >"$d/Makefile"
+	printf 'echo "the one benchmark ran"\n' >"$d/bench/one.sh"
+	run "$d/bench/run"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '== one\nthe one benchmark ran')" ]
+	run "$d/bench/run" lib
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+}
