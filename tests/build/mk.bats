@@ -3,6 +3,18 @@
 
 load ../lib/common
 
+@test "mk/exitcode.sh names every exit status of common/exitcode.h, with its value" {
+	local name value n=0
+	[ -f "$TOP/mk/exitcode.sh" ]
+	while read -r name value; do
+		run bash -c '. "$1" && eval "echo \${$2}"' _ "$TOP/mk/exitcode.sh" "$name"
+		[ "$output" = "$value" ] || { echo "$name: '$output', not '$value'"; return 1; }
+		n=$((n + 1))
+	done < <(awk '$1 ~ /^EXIT_[A-Z]+$/ && $2 == "=" { sub(/,.*/, "", $3); print $1, $3 }' "$TOP/common/exitcode.h")
+	[ "$n" -ge 10 ]
+	[ "$(grep -c '^readonly EXIT_' "$TOP/mk/exitcode.sh")" -eq "$n" ]
+}
+
 @test "a tool's objects are kept: one changed source recompiles one object" {
 	local t src n
 	for t in oci-push pypi-upload healthwait; do
