@@ -41,3 +41,25 @@ load ../lib/common
 	[ "$status" -eq 0 ]
 	[ -z "$output" ]
 }
+
+@test "the installed make fragments work on their own" {
+	local dest=$BATS_TEST_TMPDIR/dest p=$BATS_TEST_TMPDIR/proj
+	run make -s -C "$TOP" install DESTDIR="$dest" PREFIX=/opt/shipsync
+	[ "$status" -eq 0 ]
+	for f in release.mk defaults.mk bump.mk validate.mk publish.mk lib.sh exitcode.sh bump.sh; do
+		[ -f "$dest/opt/shipsync/share/shipsync/$f" ] || { echo "$f is not installed"; return 1; }
+	done
+	mkdir -p "$p" && cd "$p"
+	git init -q -b main
+	printf '[project]\nname = "a"\nversion = "1.0.0"\n' >pyproject.toml
+	printf '# Changelog\n\n## [1.0.0] - 2026-01-01\n' >CHANGELOG.md
+	printf 'include %s/opt/shipsync/share/shipsync/release.mk\n' "$dest" >Makefile
+	git add -A && git -c user.name=T -c user.email=t@example.com commit -q -m init
+	git -c user.name=T -c user.email=t@example.com tag -a v1.0.0 -m v1.0.0
+	PATH=$dest/opt/shipsync/bin:$PATH run make -s version-check
+	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	[[ "$output" == *"tag at HEAD"*v1.0.0*ok* ]]
+	run make -s -C "$TOP" uninstall DESTDIR="$dest" PREFIX=/opt/shipsync
+	[ "$status" -eq 0 ]
+	[ -z "$(find "$dest" -type f)" ]
+}
