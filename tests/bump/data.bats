@@ -49,6 +49,19 @@ setup() {
 	done
 }
 
+@test "rollback and publish take their values as data too" {
+	run make -s rollback VERSION="\$(shell touch $M)1.2.0"
+	[ "$status" -ne 0 ] && [ ! -e "$M" ]
+	[[ "$output" == *"make rollback VERSION=1.2.3"* ]]
+	run make -s rollback VERSION="1.2.0';touch $M;'"
+	[ "$status" -ne 0 ] && [ ! -e "$M" ]
+	for var in DRY_RUN DIST IMAGE TAG_PREFIX CI_WORKFLOW PYPI_REPOSITORY_URL; do
+		run make -s publish "$var=\$(shell touch $M)x"
+		[ "$status" -ne 0 ] && [ ! -e "$M" ] || { echo "$var: $output"; return 1; }
+	done
+	git rev-parse -q --verify refs/tags/v1.2.0
+}
+
 @test "TAG_PREFIX is text: release/ finds release/2.0.0 as the version to bump from" {
 	git tag -a release/1.0.0 -m "1.0.0"
 	git tag -a release/2.0.0 -m "2.0.0"
