@@ -1,7 +1,15 @@
 #!/usr/bin/env bats
-# The build and the make layer as built and installed.
+# The make layer as built and installed: shellcheck-clean scripts, exit
+# statuses from the one table, kept objects, benchmarks run by bench/run.
 
 load ../lib/common
+
+@test "mk/*.sh are shellcheck-clean" {
+	require shellcheck
+	run shellcheck -S warning "$TOP"/mk/*.sh
+	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	[ -z "$output" ]
+}
 
 @test "mk/exitcode.sh names every exit status of common/exitcode.h, with its value" {
 	local name value n=0
