@@ -220,13 +220,15 @@ undo_commands() {
 	fi
 }
 
+# explain WHAT: why the bump cannot be undone by itself, and the commands
+# that keep or undo it; WHAT says what was (not) done about it.
 explain() {
 	local p cmds
 	say "a bump to $j_tag was stopped, and the repository has changed since:"
 	for p in "${problems[@]}"; do say "  $p"; done
 	cmds=$(undo_commands)
 	{
-		echo "$me: so nothing was changed. Decide what to keep, then run one of these and make bump again:"
+		echo "$me: $1. Decide what to keep, then run one of these and make bump again:"
 		if [ -n "$bump" ] && git merge-base --is-ancestor "$bump" "$j_branch" 2>/dev/null; then
 			echo "  to keep the bump, committed as $(short "$bump") on '${j_branch#refs/heads/}', tag it:"
 			echo "    git tag -a $(q "$j_tag") -m $(q "Release $j_tag") $bump"
@@ -263,7 +265,7 @@ recover() {
 		fi
 		return
 	fi
-	[ ${#problems[@]} -eq 0 ] || { explain; exit "$EXIT_NO"; }
+	[ ${#problems[@]} -eq 0 ] || { explain "so nothing was changed"; exit "$EXIT_NO"; }
 	say "a bump to $j_tag was stopped; undoing it first"
 	undo
 }
@@ -286,7 +288,7 @@ on_exit() {
 		say "$what; every file, the index and the branch are back as they were"
 	else
 		say "$what, and could not undo the bump by itself"
-		explain
+		explain "so it is left as it is"
 	fi
 	exit "$status"
 }

@@ -43,3 +43,11 @@ version_tags() {
 		[ -z "$t" ] || printf '%s\n' "${t#"$TAG_PREFIX"}"
 	done <<<"$tags"
 }
+
+# first_image: the first repository of IMAGE, the one publish and rollback
+# handle today (split on white space, never globbed).
+first_image() {
+	local images
+	read -r -a images <<<"$IMAGE"
+	printf '%s' "${images[0]:-}"
+}

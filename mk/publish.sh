@@ -138,7 +138,7 @@ preflight() {
 	[ -n "${GITHUB_TOKEN:-}${GH_TOKEN:-}" ] || die "no GITHUB_TOKEN or GH_TOKEN in the environment: the GitHub release needs one"
 	[ -n "${PYPI_TOKEN:-}${TWINE_PASSWORD:-}${ACTIONS_ID_TOKEN_REQUEST_URL:-}" ] || [ -f "${HOME:-/}/.pypirc" ] ||
 		die "no PyPI credentials: set PYPI_TOKEN (or TWINE_USERNAME/TWINE_PASSWORD, ~/.pypirc, or trusted publishing)"
-	image=${IMAGE%% *}
+	image=$(first_image)
 	[ ${#archives[@]} -eq 0 ] || [ -n "$image" ] || die "the manifest has images but IMAGE names no repository to push them to"
 	local ci=(gh-release ci-status)
 	[ -z "$CI_WORKFLOW" ] || ci+=(--workflow "$CI_WORKFLOW")

@@ -51,7 +51,8 @@ delete_release() {
 # A registry deletes manifests, not tags: every tag on this version's image
 # (X.Y.Z, and latest, X, X.Y where they had moved) goes with it.
 delete_image() {
-	local image=${IMAGE%% *} docker_tag t
+	local image docker_tag t
+	image=$(first_image)
 	[ -n "$image" ] || return 0
 	docker_tag=$(semver-check --docker-tag -- "$version") || return 0
 	for t in "$TAG_PREFIX$docker_tag" "$docker_tag"; do
