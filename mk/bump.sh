@@ -46,15 +46,15 @@ major|minor|patch|release|prerelease|auto)
 		die "VERSION '$(shown "$request")' is not a SemVer 2.0.0 version (such as 1.2.3 or 1.3.0-rc.1), nor major, minor, patch, prerelease, release or auto" ;;
 esac
 
-git rev-parse --git-dir >/dev/null 2>&1 || die "not inside a git repository"
-top=$(git rev-parse --show-toplevel)
-gitdir=$(git rev-parse --absolute-git-dir)
+# The work tree, this work tree's git directory, and the one all share.
+dirs=$(git rev-parse --path-format=absolute --show-toplevel --git-dir --git-common-dir 2>/dev/null) ||
+	die "not inside a git repository with a work tree"
+{ read -r top; read -r gitdir; read -r commondir; } <<<"$dirs"
 stage=$gitdir/shipsync-bump
 journal=$stage/journal
 
 take_lock() {
-	local lock
-	lock=$(git rev-parse --path-format=absolute --git-common-dir)/shipsync-bump.lock
+	local lock=$commondir/shipsync-bump.lock
 	command -v flock >/dev/null || die "flock(1) is missing (util-linux): it keeps two bumps from running at once"
 	exec 9>>"$lock"
 	flock -n 9 || die "another bump is running in this repository (it holds '$lock'); let it finish first"
@@ -432,17 +432,30 @@ stage_edits() {
 }
 
 # write_journal: the journal of this bump, written whole before any file changes.
+# The blobs are written to the object store, so that the journal can always
+# give back the bytes it names; one git for all old files, one for all new.
 write_journal() {
-	local i old new index
+	local i start hashes index old=() new=() existing=() staged=()
+	start=$(git rev-parse HEAD)
+	for i in "${!paths[@]}"; do
+		staged+=("$stage/new.$i")
+		[ ! -e "${paths[i]}" ] || existing+=("${paths[i]}")
+	done
+	hashes=$(git hash-object -w --no-filters -- "${staged[@]}")
+	mapfile -t new <<<"$hashes"
+	if [ ${#existing[@]} -gt 0 ]; then
+		hashes=$(git hash-object -w --no-filters -- "${existing[@]}")
+		mapfile -t existing <<<"$hashes"
+	fi
 	{
 		printf 'shipsync-bump-journal 1\nrequest %s\nbranch %s\nstart %s\ntag %s\ntop %s\n' \
-			"$request" "$branch" "$(git rev-parse HEAD)" "$tag" "$top"
+			"$request" "$branch" "$start" "$tag" "$top"
 		for i in "${!paths[@]}"; do
-			old=-
-			[ ! -e "${paths[i]}" ] || old=$(git hash-object -w --no-filters -- "${paths[i]}")
-			new=$(git hash-object -w --no-filters -- "$stage/new.$i")
-			index=$(git -C "$top" hash-object --path="${paths[i]#"$top/"}" -- "$stage/new.$i")
-			printf 'file %s %s %s %s\n' "$old" "$new" "$index" "${paths[i]}"
+			old+=(-)
+			if [ -e "${paths[i]}" ]; then old[i]=${existing[0]}; existing=("${existing[@]:1}"); fi
+			# The blob git add makes: the path's filters (eol, clean) applied.
+			index=$(git -C "$top" hash-object --path="${paths[i]#"$top/"}" -- "${staged[i]}")
+			printf 'file %s %s %s %s\n' "${old[i]}" "${new[i]}" "$index" "${paths[i]}"
 		done
 	} >"$journal.tmp"
 	mv -f -- "$journal.tmp" "$journal"
