@@ -5,19 +5,7 @@
 # started is removed on every exit, Ctrl-C included.
 set -euo pipefail
 
-PYPROJECT=${PYPROJECT:-pyproject.toml}
-TAG_PREFIX=${TAG_PREFIX-v}
-PLATFORMS=${PLATFORMS:-linux/amd64 linux/arm64}
-DOCKER=${DOCKER:-docker}
-DIST=${DIST:-dist}
-HEALTH_URL=${HEALTH_URL-http://127.0.0.1:8000/health}
-HEALTH_FIELD=${HEALTH_FIELD-status}
-HEALTH_EXPECT=${HEALTH_EXPECT:-healthy}
-HEALTH_TIMEOUT=${HEALTH_TIMEOUT:-60s}
-VALIDATE_NETWORK=${VALIDATE_NETWORK:-none}
-DOCKERFILE=${DOCKERFILE:-Dockerfile}
-DOCKER_CONTEXT=${DOCKER_CONTEXT:-.}
-PYTHON=${PYTHON:-python3}
+# Every variable and its default: mk/defaults.mk.
 MANIFEST=$DIST/shipsync-manifest
 
 say() { printf 'validate: %s\n' "$*" >&2; }
@@ -50,7 +38,7 @@ trap 'say "terminated"; exit 143' TERM
 
 # The version in PYPROJECT; the tag at HEAD, when there is one, must say the same.
 project_version() {
-	local v tag tv pep matched= tags
+	local v tag tv pep matched='' tags
 	v=$(toml-setver -g "$PYPROJECT") || fail "cannot read the version from '$PYPROJECT'"
 	tags=$(git tag --points-at HEAD --list "${TAG_PREFIX}*" 2>/dev/null || true)
 	[ -n "$tags" ] || { printf '%s\n' "$v"; return; }
@@ -117,7 +105,7 @@ build_dists() {
 
 # Move the staged artifacts into DIST and write the manifest last.
 keep_artifacts() {
-	local f base
+	local f
 	rm -f "$DIST"/image-*.tar "$DIST"/*.whl "$DIST"/*.tar.gz
 	mv "$stage"/image-*.tar "$stage"/py/* "$DIST/"
 	{

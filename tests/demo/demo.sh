@@ -132,6 +132,14 @@ done
 gh-release get v1.0.0 >/dev/null
 echo "GitHub release v1.0.0: $(gh_state '[(a["name"], a["state"]) for a in assets]')" >&2
 
+step "make rollback VERSION=1.0.0 DRY_RUN=1"
+make -s rollback VERSION=1.0.0 DRY_RUN=1
+# A dry run deletes nothing.
+gh-release get v1.0.0 >/dev/null || { echo "demo: the dry run deleted the release" >&2; exit 1; }
+case $(registry_tags) in *'"v1.0.0"'*) ;; *) echo "demo: the dry run deleted image tag v1.0.0" >&2; exit 1 ;; esac
+git rev-parse -q --verify refs/tags/v1.0.0 >/dev/null || { echo "demo: the dry run deleted the git tag" >&2; exit 1; }
+echo "rollback dry run: the release, the image tags and the git tag are all still there" >&2
+
 step "make rollback VERSION=1.0.0"
 make -s rollback VERSION=1.0.0
 ! gh-release get v1.0.0 >/dev/null 2>&1 || { echo "demo: the release is still there" >&2; exit 1; }
