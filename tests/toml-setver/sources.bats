@@ -241,3 +241,19 @@ setupcfg-attr|5.1.0|1
 	[ "$status" -eq 3 ]
 	[[ $output == *"setuptools reads it from the attribute 'acme.version.VERSION'"*"toml-setver writes only a static version"* ]]
 }
+
+@test "a monorepo: each project staged through its own source into one directory, names never collide" {
+	mkdir -p mono stage
+	cp -r "$PROJECTS/attr-flat" mono/api
+	cp -r "$PROJECTS/hatch-path" mono/web
+	cp -r "$PROJECTS/poetry-commitizen" mono/cli
+	for p in api web cli; do
+		toml-setver -O stage "mono/$p/pyproject.toml" 5.0.0 >>staged
+	done
+	[ "$(cut -f 2 staged | sort)" = "$(printf '%s\n' mono/api/acme/version.py mono/cli/pyproject.toml mono/web/src/acme/__about__.py)" ]
+	[ "$(cut -f 1 staged | sort -u | wc -l)" -eq 3 ]
+	while IFS=$'\t' read -r s p; do cp "$s" "$p"; done <staged
+	for p in api web cli; do
+		[ "$(field "$(oracle "mono/$p")" version)" = 5.0.0 ] || { echo "$p"; return 1; }
+	done
+}

@@ -146,17 +146,18 @@ static int string_value(const struct scan *sc, size_t i, struct py_found *f)
 static int import_of(const struct scan *sc, size_t i, struct py_found *f)
 {
 	const char *s = sc->s, *eol = memchr(s + i, '\n', sc->n - i);
-	size_t end = eol ? (size_t)(eol - s) : sc->n, m, k, nl = strlen(sc->name);
+	size_t end = eol ? (size_t)(eol - s) : sc->n, m, k, j, nl = strlen(sc->name);
 
 	if (end - i < 5 || memcmp(s + i, "from", 4) || !is_blank((unsigned char)s[i + 4]))
 		return 0;
 	m = skip_blanks(s, end, i + 4);
 	for (k = m; k < end && (s[k] == '.' || is_ident((unsigned char)s[k], 0)); k++)
 		;
-	if (k == m || end - k < 8 || memcmp(s + skip_blanks(s, end, k), "import", 6))
+	j = skip_blanks(s, end, k);
+	if (k == m || j == k || end - j < 7 || memcmp(s + j, "import", 6) || !is_blank((unsigned char)s[j + 6]))
 		return 0;
 	/* NAME must stand as an imported name or alias, a whole word */
-	for (size_t j = skip_blanks(s, end, k) + 6; j + nl <= end; j++) {
+	for (j += 6; j + nl <= end; j++) {
 		if (memcmp(s + j, sc->name, nl) || is_ident((unsigned char)s[j - 1], 0) ||
 		    (j + nl < end && is_ident((unsigned char)s[j + nl], 0)))
 			continue;
