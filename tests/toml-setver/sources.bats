@@ -257,3 +257,12 @@ setupcfg-attr|5.1.0|1
 		[ "$(field "$(oracle "mono/$p")" version)" = 5.0.0 ] || { echo "$p"; return 1; }
 	done
 }
+
+@test "package-dir maps one package to its own directory" {
+	mkdir -p p/lib
+	printf '[project]\nname = "acme"\ndynamic = ["version"]\n\n[tool.setuptools]\npackage-dir = {"acme" = "lib"}\n\n[tool.setuptools.dynamic]\nversion = {attr = "acme.meta.VERSION"}\n' >p/pyproject.toml
+	printf 'VERSION = "1.0"\n' >p/lib/meta.py
+	[ "$(toml-setver -g p/pyproject.toml)" = 1.0 ]
+	toml-setver p/pyproject.toml 1.1
+	[ "$(cat p/lib/meta.py)" = 'VERSION = "1.1"' ]
+}

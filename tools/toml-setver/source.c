@@ -189,32 +189,27 @@ static char *module_file(const char *root, const char *module)
 	return NULL;
 }
 
-/* The directories a top-level package may live in: package-dir, packages.find where, src, the top. */
-static void package_roots(struct ctx *c, const char *module, char **roots, size_t *nr)
+/* The directories a top-level package may live in: package-dir's root, packages.find where, src, the top. */
+static void package_roots(struct ctx *c, char **roots, size_t *nr)
 {
 	const struct toml_node *pd = lookup(c, "tool.setuptools.package-dir");
 	const struct toml_node *where = lookup(c, "tool.setuptools.packages.find.where");
 	const char *mapped;
-	char *top = xstrndup(module, strcspn(module, "."));
 
 	*nr = 0;
-	if ((mapped = string_of(toml_child(c->doc, pd, top))))
-		/* {"pkg" = "lib"}: pkg lives in lib, so its parent stands in for the root */
-		roots[(*nr)++] = xstrfmt("%s%s/..%s", c->dir, mapped, "/");
 	if ((mapped = string_of(toml_child(c->doc, pd, ""))))
 		roots[(*nr)++] = xstrfmt("%s%s/", c->dir, mapped);
 	if (where && where->type == TOML_ARRAY && where->nr && (mapped = string_of(where->items[0])))
 		roots[(*nr)++] = xstrfmt("%s%s/", c->dir, mapped);
 	roots[(*nr)++] = xstrfmt("%ssrc/", c->dir);
 	roots[(*nr)++] = xstrdup(c->dir);
-	free(top);
 }
 
 /* The file of a module after package-dir ("pkg" = "lib" maps pkg.mod to lib/mod.py). */
 static char *find_module(struct ctx *c, const char *module)
 {
 	const struct toml_node *pd = lookup(c, "tool.setuptools.package-dir");
-	char *top = xstrndup(module, strcspn(module, ".")), *roots[5], *file = NULL;
+	char *top = xstrndup(module, strcspn(module, ".")), *roots[4], *file = NULL;
 	const char *mapped = string_of(toml_child(c->doc, pd, top));
 	size_t nr;
 
@@ -234,7 +229,7 @@ static char *find_module(struct ctx *c, const char *module)
 	free(top);
 	if (file)
 		return file;
-	package_roots(c, module, roots, &nr);
+	package_roots(c, roots, &nr);
 	for (size_t i = 0; i < nr; i++) {
 		if (!file)
 			file = module_file(roots[i], module);
@@ -545,6 +540,9 @@ static int legacy(struct ctx *c)
 
 	if (t && !py_find_ini(t->buf, t->len, "metadata", "version", &f)) {
 		char *value = xstrndup(t->buf + f.off, f.len);
+		const char *pyproject = c->pyproject;
+		/* what attr: and file: name is setup.cfg's to answer for */
+		c->pyproject = cfg;
 		if (starts_with(value, "attr:"))
 			r = from_attr(c, value + 5 + strspn(value + 5, " \t"), NULL, "setup.cfg");
 		else if (starts_with(value, "file:"))
@@ -554,6 +552,7 @@ static int legacy(struct ctx *c)
 			add_place(c, cfg, f.off, f.len, "[metadata] version", 0);
 		if (!starts_with(value, "attr:") && !starts_with(value, "file:"))
 			r = EXIT_OK;
+		c->pyproject = pyproject;
 		free(value);
 	} else if (t && f.why && strcmp(f.why, "has no version")) {
 		r = refuse(c, EXIT_DATA, cfg, line_of(t->buf, f.off), "[metadata] version %s", f.why);
