@@ -217,7 +217,7 @@ setupcfg-attr|5.1.0|1
 	cp "$PROJECTS/attr-flat/pyproject.toml" p/
 	run toml-setver -g p/pyproject.toml
 	[ "$status" -eq 8 ]
-	[[ $output == *"p/pyproject.toml:10: setuptools reads the version from the module 'acme.version', which is in neither the package-dir, src/ nor the top directory"* ]]
+	[[ $output == *"p/pyproject.toml:10: setuptools reads the version from the attribute 'acme.version.VERSION', but its module 'acme.version' is in neither the package-dir, src/ nor the top directory"* ]]
 	cp "$PROJECTS/hatch-path/pyproject.toml" p/
 	run toml-setver -g p/pyproject.toml
 	[ "$status" -eq 8 ]

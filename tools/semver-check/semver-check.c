@@ -18,15 +18,15 @@ enum mode { VALIDATE, COMPARE, PREDICATE, SORT, MAX, MAX_STABLE, BUMP, FIELD, PE
 enum predicate { GT, GE, LT, LE, EQ, NE };
 enum { OPT_GT = 256, OPT_GE, OPT_LT, OPT_LE, OPT_EQ, OPT_NE, OPT_PREID, OPT_PREID_BASE, OPT_VERSION };
 
-/* One version read as SemVer, or as PEP 440 with -P. */
-struct version {
+/* One version read as SemVer, or as PEP 440 with -P: sorting moves it, keep it small. */
+union version {
 	struct semver s;
 	struct pep440 p;
 };
 
 struct line {
 	unsigned long long key;
-	struct version v;
+	union version v;
 	const char *text;
 	size_t len, index;
 };
@@ -68,7 +68,7 @@ static noreturn void usage(int code)
 }
 
 /* Parse text (line lineno of the input, when not 0) or say why not; 0 or -1. */
-static int parse(struct version *v, const char *text, size_t len, size_t lineno, int loud)
+static int parse(union version *v, const char *text, size_t len, size_t lineno, int loud)
 {
 	struct strbuf why = STRBUF_INIT, shown = STRBUF_INIT;
 	int ret = pep ? pep440_parse(&v->p, text, len, &why) :
@@ -88,7 +88,7 @@ static int parse(struct version *v, const char *text, size_t len, size_t lineno,
 	return ret;
 }
 
-static void parse_arg(struct version *v, const char *arg)
+static void parse_arg(union version *v, const char *arg)
 {
 	if (parse(v, arg, strlen(arg), 0, 1))
 		exit(EXIT_DATA);
@@ -96,7 +96,7 @@ static void parse_arg(struct version *v, const char *arg)
 
 static int validate(char **args, int n)
 {
-	struct version v;
+	union version v;
 	int status = EXIT_OK;
 
 	for (int i = 0; i < n; i++)
@@ -118,20 +118,20 @@ static int holds(enum predicate p, int c)
 	return 0;
 }
 
-static int compare(const struct version *a, const struct version *b)
+static int compare(const union version *a, const union version *b)
 {
 	return pep ? pep440_compare(&a->p, &b->p) : semver_compare(&a->s, &b->s);
 }
 
 /* Stable: no SemVer prerelease; with -P, neither a pre-release nor a dev release. */
-static int is_stable(const struct version *v)
+static int is_stable(const union version *v)
 {
 	return pep ? !v->p.pre && !v->p.dev : !v->s.pre.len;
 }
 
 static int compare_args(char **args)
 {
-	struct version a, b;
+	union version a, b;
 
 	parse_arg(&a, args[0]);
 	parse_arg(&b, args[1]);
@@ -148,7 +148,7 @@ static size_t parse_lines(struct line **lines, const struct strbuf *input)
 	while (p < end) {
 		const char *eol = memchr(p, '\n', (size_t)(end - p));
 		size_t len = eol ? (size_t)(eol - p) : (size_t)(end - p);
-		struct version v;
+		union version v;
 
 		if (!parse(&v, p, len, ++lineno, !skip_invalid || verbose)) {
 			ALLOC_GROW(*lines, nr + 1, alloc);
@@ -283,7 +283,7 @@ static void pep_field(struct strbuf *out, int field, const struct pep440 *p)
 
 static int print_field(int field, const char *arg)
 {
-	struct version v;
+	union version v;
 	const struct span *parts[] = { &v.s.major, &v.s.minor, &v.s.patch, &v.s.pre, &v.s.build };
 	struct strbuf out = STRBUF_INIT;
 
@@ -312,7 +312,7 @@ static int pep_bump(struct strbuf *out, const struct pep440 *v, const struct req
 	return 0;
 }
 
-static int render(enum mode mode, struct strbuf *out, const struct version *v, struct strbuf *why)
+static int render(enum mode mode, struct strbuf *out, const union version *v, struct strbuf *why)
 {
 	if (mode == PEP440 && pep)
 		pep440_format(out, &v->p);
@@ -336,7 +336,7 @@ static const char *form_name(enum mode mode)
 static int derive(const struct request *r, const char *arg)
 {
 	struct strbuf out = STRBUF_INIT, why = STRBUF_INIT, shown = STRBUF_INIT;
-	struct version v;
+	union version v;
 	int ret;
 
 	parse_arg(&v, arg);

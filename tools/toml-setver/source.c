@@ -319,8 +319,8 @@ static int from_attr(struct ctx *c, const char *attr, const struct toml_node *at
 	file = find_module(c, module);
 	if (!file) {
 		r = refuse(c, EXIT_NOTFOUND, c->pyproject, node_line(c, at), "%s reads the version from "
-			"the module '%s', which is in neither the package-dir, src/ nor the top directory",
-			who, module);
+			"the attribute '%s', but its module '%s' is in neither the package-dir, src/ nor "
+			"the top directory", who, attr, module);
 		free(module);
 		return r;
 	}
