@@ -403,7 +403,8 @@ int pep440_semver(struct strbuf *out, const struct pep440 *v, struct strbuf *why
 		return fail(why, "SemVer has no epoch, so a version with one ('%.*s!') has no SemVer "
 			"or tag form", (int)strip(v->epoch).len, strip(v->epoch).p);
 	if (n > 3)
-		return fail(why, "it has %zu release numbers and SemVer has three", n);
+		return fail(why, "it has %zu release numbers and SemVer has three; a bump by major, minor "
+			"or patch leaves the others behind", n);
 	if (v->local.len)
 		return fail(why, "a local version ('+%.*s') is not for release: package indexes refuse "
 			"it and SemVer ignores it when ordering", (int)(v->local.len > 48 ? 48 : v->local.len),
@@ -421,7 +422,7 @@ int pep440_semver(struct strbuf *out, const struct pep440 *v, struct strbuf *why
 			"order them otherwise than PEP 440; ", v->pre && v->dev ? "a pre-release with a "
 			"dev release" : v->post && v->dev ? "a post-release with a dev release" :
 			"a pre-release with a post-release");
-		if (v->dev) {
+		if (v->dev && !(v->pre && v->post)) {
 			strbuf_addstr(why, "use ");
 			pep440_format(why, &instead);
 		} else {
