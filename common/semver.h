@@ -86,5 +86,7 @@ int semver_docker_tag(struct strbuf *out, const struct semver *v, struct strbuf 
  * \xNN, cut after a few dozen bytes so that a huge input stays readable.
  */
 void semver_quote(struct strbuf *out, const char *p, size_t len);
+/* Say what stands at s[pos] in words ("a tab", "'x'", "the end"), for "found ..." in a reason. */
+void semver_describe(struct strbuf *why, const char *s, size_t len, size_t pos);
 
 #endif

@@ -196,11 +196,13 @@ prepend_fixture() {
 	[ "$(count_versions CHANGELOG.md)" -eq 3 ]
 }
 
-@test "inline links in headings are left as they are" {
+@test "inline links in headings: [Unreleased] compares from the new tag, the new heading links its tag" {
 	printf '# Changelog\n\n## [Unreleased](https://github.com/o/r/compare/v1.0.0...HEAD)\n\n- soon\n\n## [1.0.0](https://github.com/o/r/releases/tag/v1.0.0) - 2025-01-01\n\n- x\n' >CHANGELOG.md
 	cp CHANGELOG.md before.md
 	changelog-prepend -d 2026-01-01 1.1.0
-	only_removed before.md CHANGELOG.md "- soon"
+	only_removed before.md CHANGELOG.md "- soon" "## [Unreleased](https://github.com/o/r/compare/v1.0.0...HEAD)"
+	grep -qx '## \[Unreleased\](https://github.com/o/r/compare/v1.1.0...HEAD)' CHANGELOG.md
+	grep -qx '## \[1.1.0\](https://github.com/o/r/releases/tag/v1.1.0) - 2026-01-01' CHANGELOG.md
 	run changelog-prepend -x 1.0.0
 	[ "$output" = "- x" ]
 	run changelog-prepend -x 1.1.0

@@ -308,7 +308,7 @@ setup() {
 	run semver-check --help
 	[ "$status" -eq 0 ]
 	[[ $output == "usage: semver-check [-qV] version ..."* ]]
-	[[ $output == *"--pep440 | --docker-tag version"* ]]
+	[[ $output == *"--pep440 | --semver | --docker-tag version"* ]]
 	run semver-check --version
 	[ "$status" -eq 0 ]
 	[[ $output == "semver-check (shipsync) "[0-9]* ]]

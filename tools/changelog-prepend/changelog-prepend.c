@@ -1,7 +1,8 @@
 /*
- * changelog-prepend: add a version section to a Keep a Changelog file (the
- * [Unreleased] notes, entries from stdin, or an empty template), keep its
- * compare links right; or print one version's notes.
+ * changelog-prepend: add a version section to a changelog in the style of
+ * its own headings (the [Unreleased] notes, entries from stdin, or an empty
+ * template), keep its compare links right, or have towncrier build it; or
+ * print one version's notes.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -13,6 +14,7 @@
 
 #include "atomic.h"
 #include "changelog.h"
+#include "towncrier.h"
 #include "strbuf.h"
 #include "util.h"
 
@@ -98,6 +100,34 @@ static int write_output(const char *path, const struct strbuf *sb)
 	return atomic_write_file(path, sb->buf, sb->len) ? EXIT_SYSTEM : 0;
 }
 
+/*
+ * towncrier builds its changelog: in place with --yes (it removes the
+ * fragments), else staged in output with the consumed fragments on stdout.
+ */
+static int with_towncrier(const char *path, const char *output, const struct strbuf *text,
+			  const struct prepend_opts *o, int entries, int dry_run)
+{
+	struct strbuf out = STRBUF_INIT, fragments = STRBUF_INIT;
+	int ret;
+
+	if (entries)
+		die_code(EXIT_USAGE, "'%s' is built by towncrier from its news fragments: give no entries", path);
+	if (!strcmp(path, "-"))
+		die_code(EXIT_USAGE, "a towncrier changelog is built next to its configuration: name it with -f");
+	if (!dry_run && !strcmp(output, path))
+		return towncrier_in_place(path, o->version, o->date);
+	ret = towncrier_stage(path, text, o->version, o->date, &out, &fragments);
+	if (!ret && !dry_run)
+		ret = write_output(output, &out);
+	if (!ret && (dry_run || !strcmp(output, "-")))
+		note("towncrier would consume:\n%s", fragments.buf);
+	else if (!ret)
+		fputs(fragments.buf, stdout);
+	strbuf_release(&out);
+	strbuf_release(&fragments);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -171,6 +201,10 @@ int main(int argc, char **argv)
 	if (ret > 0) {
 		note("'%s' does not exist: starting it with the standard header", path);
 		strbuf_addstr(&text, changelog_header);
+	}
+	if (!ret && towncrier_managed(text.buf, text.len)) {
+		ret = with_towncrier(path, output, &text, &o, entries_path != NULL, dry_run);
+		goto out;
 	}
 	if (entries_path) {
 		if (strbuf_read_file(&entries, entries_path))
