@@ -7,6 +7,7 @@
 #define JSMN_STRICT
 #include <jsmn.h>
 
+#include "encode.h"
 #include "json.h"
 #include "strbuf.h"
 #include "util.h"
@@ -79,6 +80,35 @@ static int valid_members(const struct json *j, int obj)
 	return 1;
 }
 
+/*
+ * Whether arrays and objects nest at most JSON_MAX_DEPTH deep. Deeper
+ * documents are no data we read, and checking them costs time that grows
+ * with depth times size: a hostile server could stall us with one.
+ */
+static int shallow(const char *text, size_t len)
+{
+	int depth = 0, in_string = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		char c = text[i];
+
+		if (in_string) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_string = 0;
+		} else if (c == '"') {
+			in_string = 1;
+		} else if (c == '[' || c == '{') {
+			if (++depth > JSON_MAX_DEPTH)
+				return 0;
+		} else if (c == ']' || c == '}') {
+			depth--;
+		}
+	}
+	return 1;
+}
+
 int json_parse(struct json *j, const char *text, size_t len)
 {
 	jsmn_parser p;
@@ -88,6 +118,8 @@ int json_parse(struct json *j, const char *text, size_t len)
 	j->len = len;
 	j->tok = NULL;
 	j->ntok = 0;
+	if (!shallow(text, len))
+		return -1;
 	jsmn_init(&p);
 	n = jsmn_parse(&p, text, len, NULL, 0);
 	if (n <= 0)
@@ -234,25 +266,6 @@ static int hex4(const char *s, unsigned *out)
 	return 0;
 }
 
-static void add_utf8(struct strbuf *sb, unsigned cp)
-{
-	if (cp < 0x80) {
-		strbuf_addch(sb, (int)cp);
-	} else if (cp < 0x800) {
-		strbuf_addch(sb, (int)(0xc0 | cp >> 6));
-		strbuf_addch(sb, (int)(0x80 | (cp & 0x3f)));
-	} else if (cp < 0x10000) {
-		strbuf_addch(sb, (int)(0xe0 | cp >> 12));
-		strbuf_addch(sb, (int)(0x80 | (cp >> 6 & 0x3f)));
-		strbuf_addch(sb, (int)(0x80 | (cp & 0x3f)));
-	} else {
-		strbuf_addch(sb, (int)(0xf0 | cp >> 18));
-		strbuf_addch(sb, (int)(0x80 | (cp >> 12 & 0x3f)));
-		strbuf_addch(sb, (int)(0x80 | (cp >> 6 & 0x3f)));
-		strbuf_addch(sb, (int)(0x80 | (cp & 0x3f)));
-	}
-}
-
 /* A \uXXXX escape at s (pointing after the 'u'), with surrogate pairs; bytes used, or -1. */
 static int unescape_u(const char *s, const char *end, struct strbuf *sb)
 {
@@ -263,12 +276,12 @@ static int unescape_u(const char *s, const char *end, struct strbuf *sb)
 	if (hi >= 0xdc00 && hi <= 0xdfff)
 		return -1;
 	if (hi < 0xd800 || hi > 0xdbff) {
-		add_utf8(sb, hi);
+		encode_utf8(sb, hi);
 		return 4;
 	}
 	if (end - s < 10 || s[4] != '\\' || s[5] != 'u' || hex4(s + 6, &lo) < 0 || lo < 0xdc00 || lo > 0xdfff)
 		return -1;
-	add_utf8(sb, 0x10000 + ((hi - 0xd800) << 10) + (lo - 0xdc00));
+	encode_utf8(sb, 0x10000 + ((hi - 0xd800) << 10) + (lo - 0xdc00));
 	return 10;
 }
 

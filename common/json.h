@@ -25,6 +25,9 @@ struct json {
 	int ntok;
 };
 
+/* Deeper nesting of arrays and objects is refused as not JSON we read. */
+#define JSON_MAX_DEPTH 64
+
 /* Parse text (not necessarily NUL-terminated): 0, or -1 when it is not valid JSON. */
 int json_parse(struct json *j, const char *text, size_t len);
 void json_release(struct json *j);

@@ -81,6 +81,31 @@ char *secret_redact(const char *s)
 	return strbuf_detach(&sb, NULL);
 }
 
+static pthread_mutex_t message_lock = PTHREAD_MUTEX_INITIALIZER;
+static void (*report_hook)(void);
+
+void set_report_hook(void (*fn)(void))
+{
+	pthread_mutex_lock(&message_lock);
+	report_hook = fn;
+	pthread_mutex_unlock(&message_lock);
+}
+
+void report_lock(void)
+{
+	pthread_mutex_lock(&message_lock);
+}
+
+int report_trylock(void)
+{
+	return !pthread_mutex_trylock(&message_lock);
+}
+
+void report_unlock(void)
+{
+	pthread_mutex_unlock(&message_lock);
+}
+
 void vreport(const char *prefix, const char *fmt, va_list ap)
 {
 	struct strbuf msg = STRBUF_INIT;
@@ -89,8 +114,15 @@ void vreport(const char *prefix, const char *fmt, va_list ap)
 	strbuf_addf(&msg, "%s: %s", progname, prefix);
 	strbuf_vaddf(&msg, fmt, ap);
 	clean = secret_redact(msg.buf);
+	for (char *p = clean; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	pthread_mutex_lock(&message_lock);
+	if (report_hook)
+		report_hook();
 	fflush(stdout);
 	fprintf(stderr, "%s\n", clean);
+	pthread_mutex_unlock(&message_lock);
 	free(clean);
 	strbuf_release(&msg);
 }
@@ -146,6 +178,16 @@ int error(const char *fmt, ...)
 	vreport("", fmt, ap);
 	va_end(ap);
 	return -1;
+}
+
+int error_code(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport("", fmt, ap);
+	va_end(ap);
+	return code;
 }
 
 int error_errno(const char *fmt, ...)
@@ -230,6 +272,19 @@ char *xstrfmt(const char *fmt, ...)
 	return strbuf_detach(&sb, NULL);
 }
 
+char *xprintable(const char *s, size_t n, size_t max)
+{
+	char *p;
+
+	if (max && n > max)
+		n = max;
+	p = xmalloc(n + 1);
+	for (size_t i = 0; i < n; i++)
+		p[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
+	p[n] = '\0';
+	return p;
+}
+
 int write_all(int fd, const void *buf, size_t len)
 {
 	const char *p = buf;
@@ -252,6 +307,13 @@ void finish_stdout(void)
 		die_code(EXIT_SYSTEM, "write error on standard output: %s", strerror(errno));
 }
 
+void print_version(void)
+{
+	printf("%s (shipsync) %s\n", progname, SHIPSYNC_VERSION);
+	finish_stdout();
+	exit(EXIT_OK);
+}
+
 int starts_with(const char *s, const char *prefix)
 {
 	return !strncmp(s, prefix, strlen(prefix));
@@ -269,6 +331,17 @@ long long now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void sleep_ms(long ms)
+{
+	long long until = now_ms() + ms, left;
+
+	while ((left = until - now_ms()) > 0) {
+		struct timespec ts = { left / 1000, (left % 1000) * 1000000L };
+
+		nanosleep(&ts, NULL);
+	}
 }
 
 int parse_ulong(const char *s, unsigned long *out)

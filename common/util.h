@@ -24,13 +24,29 @@ noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 noreturn void die_code(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Appends ": strerror(errno)". */
 noreturn void die_errno(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Print and return -1, so that "return error(...)" reports and fails at once. */
+/*
+ * Two conventions, one each: a function that reports and fails returns -1
+ * ("return error(...)"); one whose caller needs to know which failure it was
+ * returns an exit code of exitcode.h ("return error_code(EXIT_DATA, ...)").
+ */
 int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int error_code(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int error_errno(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Printed only with -v (verbose > 0). */
 void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * Every message goes through here: secrets are redacted and control bytes
+ * shown as '?', so that text from a file or a server cannot drive the
+ * terminal. Safe to call from several threads.
+ */
 void vreport(const char *prefix, const char *fmt, va_list ap);
+/* Run fn (under the message lock) before each message: to erase progress bars. */
+void set_report_hook(void (*fn)(void));
+/* The message lock, for drawing on stderr between messages (trylock: 0 when taken). */
+void report_lock(void);
+int report_trylock(void);
+void report_unlock(void);
 
 /* Never print this string: every message shows "***" instead. Copies s. */
 void secret_add(const char *s);
@@ -44,6 +60,8 @@ void *xreallocarray(void *p, size_t nmemb, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xstrfmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A copy of s[0, n) with control bytes as '?' (n is cut to max when max > 0). */
+char *xprintable(const char *s, size_t n, size_t max);
 
 /* Grow an array to hold at least n items (git's ALLOC_GROW). */
 #define ALLOC_GROW(p, n, alloc) do { \
@@ -57,11 +75,15 @@ char *xstrfmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int write_all(int fd, const void *buf, size_t len);
 /* Flush stdout and die when anything written to it was lost. */
 void finish_stdout(void);
+/* -V, --version in every tool: "progname (shipsync) VERSION" on stdout, flushed; exit 0. */
+noreturn void print_version(void);
 
 int starts_with(const char *s, const char *prefix);
 int ends_with(const char *s, const char *suffix);
 /* Milliseconds of CLOCK_MONOTONIC. */
 long long now_ms(void);
+/* Sleep ms milliseconds in all: a signal handled meanwhile does not cut it short. */
+void sleep_ms(long ms);
 /* Parse a non-negative decimal number with no trailing junk; -1 when invalid. */
 int parse_ulong(const char *s, unsigned long *out);
 

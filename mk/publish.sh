@@ -162,7 +162,7 @@ stage_release() {
 }
 
 upload_packages() {
-	local pypi=(pypi-upload "${dry[@]}" -V "$pep440")
+	local pypi=(pypi-upload "${dry[@]}" --release-version "$pep440")
 	[ -z "$PYPI_REPOSITORY_URL" ] || pypi+=(-U "$PYPI_REPOSITORY_URL")
 	begin "uploading to the package index" "uploading ${#dists[@]} files to the package index"
 	act "${pypi[@]}" -- "${dists[@]}"

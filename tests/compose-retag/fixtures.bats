@@ -126,12 +126,15 @@ setup() {
 	[[ $output == *"library/app:0.9.0"$'\t'other* ]]
 }
 
-@test "a registry host matches without regard to case, the path does not" {
+@test "a registry host matches without regard to case; a path in upper case is no repository" {
 	use_fixture monorepo
 	run compose-retag -l -i ghcr.io/acme/web services/web/docker-compose.yml
 	[[ ${lines[0]} == *own ]]
+	run compose-retag -l -i GHCR.IO/acme/web services/web/docker-compose.yml
+	[[ ${lines[0]} == *own ]]
 	run compose-retag -l -i ghcr.io/ACME/web services/web/docker-compose.yml
-	[[ ${lines[0]} == *other ]]
+	[ "$status" -eq 2 ]
+	[[ $output == *"'ghcr.io/ACME/web' is not an image repository"* ]]
 }
 
 @test "an own image pinned by digest is reported, exit 6, nothing changed" {

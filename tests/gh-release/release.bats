@@ -68,7 +68,7 @@ assets() {
 	gh_control /faults '[{"method": "POST", "host": "uploads", "path": "assets", "status": 502, "starter": true, "times": 1}]'
 	run --separate-stderr gh-release draft v1.0.0 app-1.0.0.tar.gz
 	[ "$status" -eq 0 ]
-	[[ $stderr == *"upload of 'app-1.0.0.tar.gz' failed"* ]]
+	[[ $stderr == *"uploading asset 'app-1.0.0.tar.gz': the upload failed, retrying in"* ]]
 	[ "$(state "[(a['name'], a['state'], a['data']) for a in assets]")" = \
 		"[[\"app-1.0.0.tar.gz\", \"uploaded\", \"$(sha256sum app-1.0.0.tar.gz | cut -d' ' -f1)\"]]" ]
 }
@@ -212,7 +212,7 @@ assets() {
 	gh_control /faults "[{\"method\": \"GET\", \"path\": \"/releases\", \"status\": 403, \"times\": 1, \"headers\": {\"x-ratelimit-remaining\": \"0\", \"x-ratelimit-reset\": \"$(($(date +%s) + 1))\"}, \"body\": {\"message\": \"API rate limit exceeded for installation.\", \"documentation_url\": \"https://docs.github.com/rest/rate-limit\"}}]"
 	run --separate-stderr gh-release list
 	[ "$status" -eq 0 ]
-	[[ $stderr == *"rate limited by GitHub (403): waiting"* ]]
+	[[ $stderr == *"rate limited by GitHub (403), retrying in"* ]]
 	[ "$(state "len([e for e in log if e['path'].startswith('/repos/acme/app/releases')])")" = 2 ]
 }
 

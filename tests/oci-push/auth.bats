@@ -120,6 +120,27 @@ fake_helper() {
 	! grep -q "$TOKEN_PASSWORD" <<<"$output"
 }
 
+@test "token: a token service on another origin gets the registry's credentials only when trusted" {
+	token_registry
+	unset OCI_TRUSTED_REALMS
+	OCI_USERNAME=tester OCI_PASSWORD=$TOKEN_PASSWORD run oci-push -t v1.0.0 "$REGISTRY/acme/app" amd64.tar
+	[ "$status" -eq 5 ]
+	grep -q "another origin" <<<"$output"
+	grep -q "OCI_TRUSTED_REALMS=$TOKEN_REALM" <<<"$output"
+	! grep -q '"user": "tester"' "$ISSUER_LOG"
+	! grep -q "$TOKEN_PASSWORD" <<<"$output"
+}
+
+@test "token: credentials the docker config names for the token service's own host are used" {
+	token_registry
+	unset OCI_TRUSTED_REALMS
+	printf '{"auths":{"%s":{"auth":"%s"}}}\n' "${TOKEN_REALM#http://}" \
+		"$(printf 'tester:%s' "$TOKEN_PASSWORD" | base64 -w0)" >"$DOCKER_CONFIG/config.json"
+	run oci-push -t v1.0.0 "$REGISTRY/acme/app" amd64.tar
+	[ "$status" -eq 0 ]
+	grep -q '"result": "issued", "user": "tester"' "$ISSUER_LOG"
+}
+
 @test "token: an anonymous token (pull only) cannot push: exit 5" {
 	token_registry
 	run oci-push -t v1.0.0 "$REGISTRY/acme/app" amd64.tar

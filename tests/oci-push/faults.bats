@@ -20,7 +20,7 @@ teardown() {
 	fault_proxy '[{"method": "PUT", "path": "/blobs/uploads/", "times": 2, "action": "status:500"}]'
 	run oci-push -t v1.0.0 "$PROXY/acme/app" amd64.tar
 	[ "$status" -eq 0 ]
-	grep -q "warning: uploading sha256:.*HTTP 500.*starting it again" <<<"$output"
+	grep -q "warning: uploading sha256:.*HTTP 500.*retrying in" <<<"$output"
 	[[ "${lines[-1]}" =~ ^sha256: ]]
 	[ "$(tag_digest acme/app v1.0.0)" = "${lines[-1]}" ]
 }
@@ -69,7 +69,7 @@ teardown() {
 	fault_proxy '[{"method": "PATCH", "skip": 1, "times": 1, "action": "status:500"}]'
 	run oci-push -j 1 --chunk-size 65536 -t v1.0.0 "$PROXY/acme/app" amd64.tar
 	[ "$status" -eq 0 ]
-	grep -q "warning: uploading sha256:.*starting it again" <<<"$output"
+	grep -q "warning: uploading sha256:.*retrying in" <<<"$output"
 	m=$(get_manifest acme/app v1.0.0 | jq -r '.manifests[0].digest')
 	for b in $(get_manifest acme/app "$m" | jq -r '.layers[].digest'); do
 		curl -fsS "http://$REGISTRY/v2/acme/app/blobs/$b" | sha256sum | grep -q "^${b#sha256:} "

@@ -55,7 +55,8 @@ wait_file() {
 }
 
 # A registry with `auth: token` and the test token service in front of it.
-#   token_registry [EXP_OFFSETS]   sets REGISTRY, ISSUER_LOG, TOKEN_PASSWORD
+#   token_registry [EXP_OFFSETS]   sets REGISTRY, ISSUER_LOG, TOKEN_PASSWORD, TOKEN_REALM
+#                                  and exports OCI_TRUSTED_REALMS=$TOKEN_REALM
 token_registry() {
 	local dir=$BATS_TEST_TMPDIR/treg port iport
 	require docker-registry openssl || return 1
@@ -91,6 +92,9 @@ token_registry() {
 	docker-registry serve "$dir/config.yml" >"$dir/registry.log" 2>&1 &
 	remember $!
 	REGISTRY=127.0.0.1:$port
+	# The token service is another origin: trusted on purpose, as a user of one would.
+	TOKEN_REALM=http://127.0.0.1:$iport
+	export OCI_TRUSTED_REALMS=$TOKEN_REALM
 	wait_port "$port" || { cat "$dir/registry.log" >&2; return 1; }
 }
 

@@ -272,7 +272,7 @@ altered_wheel() {
 	run pypi-upload "$BATS_TEST_TMPDIR/bad/shipsync-sample-2.0.tar.gz"
 	[ "$status" -eq 3 ]
 	[[ $output == *"top directory does not match the file name"* ]]
-	run pypi-upload --version 1.0.1 "$SDIST" "$WHEEL"
+	run pypi-upload --release-version 1.0.1 "$SDIST" "$WHEEL"
 	[ "$status" -eq 3 ]
 	[[ $output == *"is version '1.0.0' but the release is '1.0.1'"* ]]
 	run pypi-upload --release-version=not-a-version "$WHEEL"
@@ -281,7 +281,7 @@ altered_wheel() {
 	[ "$status" -eq 3 ]
 	[ "$(uploads_sent)" -eq 0 ]
 	# PEP 440 equal versions are the same release
-	run pypi-upload --version 1.0 "$SDIST" "$WHEEL"
+	run pypi-upload -R 1.0 "$SDIST" "$WHEEL"
 	[ "$status" -eq 0 ]
 }
 
@@ -414,7 +414,7 @@ altered_wheel() {
 	[[ $output == *"1 file is still missing"* ]]
 }
 
-@test "usage errors exit 2; --help and --version exit 0" {
+@test "usage errors exit 2; --help, -V and --version exit 0" {
 	run pypi-upload
 	[ "$status" -eq 2 ]
 	run pypi-upload --bogus "$WHEEL"
@@ -427,8 +427,13 @@ altered_wheel() {
 	run pypi-upload --version
 	[ "$status" -eq 0 ]
 	[[ $output == "pypi-upload (shipsync) "* ]]
-	# never a silent success that uploaded nothing
-	run pypi-upload --version "$WHEEL"
+	run pypi-upload -V
+	[ "$status" -eq 0 ]
+	[[ $output == "pypi-upload (shipsync) "* ]]
+	# the release version is an option of its own, never a file
+	run pypi-upload --release-version
+	[ "$status" -eq 2 ]
+	run pypi-upload -R 1.0.0
 	[ "$status" -eq 2 ]
 }
 

@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "encode.h"
 #include "http.h"
 #include "run.h"
 #include "sha256.h"
@@ -218,7 +219,7 @@ static void test_retries(void)
 	CHECK_INT(resp.attempts, 2, "503 then 200: two attempts");
 	CHECK_STR(resp.body.buf, "ok", "503 then 200: the body of the answer that counted");
 	CHECK_INT(count(err.buf, "\n"), 1, "503 then 200: exactly one warning line");
-	CHECK(strstr(err.buf, "GET ") && strstr(err.buf, "/flaky: 503, retrying in ") &&
+	CHECK(strstr(err.buf, "GET ") && strstr(err.buf, "/flaky: HTTP 503, retrying in ") &&
 	      strstr(err.buf, "(attempt 2 of 4)"), "the warning names method, URL, status and attempt");
 	free(u);
 
@@ -356,7 +357,7 @@ static void test_retry_after(void)
 	CHECK(rc == -1 && resp.attempts == 1 && resp.status == 503,
 	      "a Retry-After past the deadline gives up at once instead of retrying");
 	CHECK(now_ms() - start < 2500, "giving up on a Retry-After past the deadline does not wait for it");
-	CHECK(strstr(err.buf, "no time left to retry within the deadline of 3.0 s") != NULL,
+	CHECK(strstr(err.buf, "would run past the deadline of 3.0 s") != NULL,
 	      "the error says the deadline leaves no time to retry");
 	free(u);
 
@@ -387,6 +388,7 @@ static void test_refusals(void)
 	struct http_response resp = HTTP_RESPONSE_INIT;
 	struct strbuf err = STRBUF_INIT;
 	const char *evil[] = { "X-Evil: a\r\nX-Injected: b", NULL };
+
 	char *u = url("/echo");
 	struct http_request req = { .url = u, .headers = evil };
 	int rc;
@@ -397,11 +399,17 @@ static void test_refusals(void)
 	CHECK(rc == -1 && resp.attempts == 0, "a header with a line break is refused before sending");
 	CHECK(strstr(err.buf, "'X-Evil'") && !strstr(err.buf, "X-Injected"), "the error names the header only");
 
-	req = (struct http_request){ .url = u, .auth = "Bearer x\r\nX-Injected: b" };
+	capture_begin();
+	rc = http_client_auth(http_default_client(), u, "Bearer x\r\nX-Injected: b");
+	capture_end(&err);
+	CHECK(rc == -1 && strstr(err.buf, "line break"), "a credential with a line break is refused");
+	evil[0] = "Authorization: Bearer smuggled-by-hand";
+	req = (struct http_request){ .url = u, .headers = evil };
 	capture_begin();
 	rc = http_request(&req, &resp);
 	capture_end(&err);
-	CHECK(rc == -1 && resp.attempts == 0, "an Authorization value with a line break is refused");
+	CHECK(rc == -1 && resp.attempts == 0 && resp.exit_code == EXIT_USAGE,
+	      "an Authorization header given by hand is refused: credentials come from the client");
 	free(u);
 
 	u = url("/bad path\x01");
@@ -409,7 +417,7 @@ static void test_refusals(void)
 	capture_begin();
 	rc = http_request(&req, &resp);
 	capture_end(&err);
-	CHECK(rc == -1 && resp.attempts == 1, "a malformed URL fails without retries");
+	CHECK(rc == -1 && resp.attempts == 0 && resp.exit_code == EXIT_USAGE, "a malformed URL is refused before anything is sent");
 	CHECK(err.len > 0, "a malformed URL is reported");
 
 	req.quiet = 1;
@@ -442,28 +450,26 @@ static void test_attempt_timeout(void)
 	strbuf_release(&err);
 }
 
-static void test_unseekable_body(void)
+static void test_unreadable_body(void)
 {
 	struct http_response resp = HTTP_RESPONSE_INIT;
 	struct strbuf err = STRBUF_INIT;
 	char *u = url("/flaky-pipe");
 	int fds[2];
-	FILE *in;
 	struct http_request req = { .url = u, .body_len = 5, .retry_delay_ms = 50 };
 	int rc;
 
 	if (pipe(fds) || write(fds[1], "hello", 5) != 5)
 		die_errno("pipe");
 	close(fds[1]);
-	in = fdopen(fds[0], "r");
-	req.body_file = in;
+	req.body_fd = fds[0];
 	capture_begin();
 	rc = http_request(&req, &resp);
 	capture_end(&err);
-	CHECK(rc == -1 && resp.attempts == 1 && resp.status == 503,
-	      "a body from a pipe is not retried: it cannot be sent twice");
-	CHECK(strstr(err.buf, "cannot be rewound") != NULL, "the error says why it was not retried");
-	fclose(in);
+	CHECK(rc == -1 && resp.attempts == 1 && resp.exit_code == EXIT_SYSTEM,
+	      "a body that cannot be read by offset (a pipe) fails at once: it could not be sent twice");
+	CHECK(strstr(err.buf, "reading the request body failed") != NULL, "the error says why");
+	close(fds[0]);
 	free(u);
 	http_response_release(&resp);
 	strbuf_release(&err);
@@ -496,10 +502,12 @@ static void test_redirects(void)
 	struct http_response resp = HTTP_RESPONSE_INIT;
 	const char *headers[] = { "Cookie: session=" AUTH_TOKEN "-cookie", "X-Kept: yes", NULL };
 	char *u = url("/cross"), *other = xstrfmt("\"port\": %d", port1);
-	struct http_request req = { .url = u, .auth = "Bearer " AUTH_TOKEN, .headers = headers,
+	struct http_client *c = http_client_new();
+	struct http_request req = { .client = c, .url = u, .headers = headers,
 				    .follow_redirects = 1, .retry_delay_ms = 50 };
 	int rc;
 
+	http_client_auth(c, u, "Bearer " AUTH_TOKEN);
 	rc = http_request(&req, &resp);
 	CHECK(rc == 0 && resp.status == 200, "a redirect to another port is followed");
 	CHECK(strstr(resp.body.buf, other) != NULL, "the redirect reached the other port");
@@ -533,6 +541,7 @@ static void test_redirects(void)
 	rc = http_request(&req, &resp);
 	CHECK(rc == -1 && resp.attempts == 1, "a redirect to a file: URL is refused, not retried");
 	free(u);
+	http_client_free(c);
 	http_response_release(&resp);
 }
 
@@ -545,15 +554,16 @@ static void test_redaction(void)
 			  "&token=" AUTH_TOKEN, port0);
 	char *dead = xstrfmt("http://user:" URL_PASSWORD "@127.0.0.1:%d/x?key=" OTHER_SECRET
 			     "&token=" AUTH_TOKEN, dead_port());
-	struct http_request req = { .url = u, .auth = "Bearer " AUTH_TOKEN, .max_retries = 1,
-				    .retry_delay_ms = 20 };
+	struct http_client *c = http_client_new();
+	struct http_request req = { .client = c, .url = u, .max_retries = 1, .retry_delay_ms = 20 };
 
 	secret_add(OTHER_SECRET);
+	http_client_auth(c, u, "Bearer " AUTH_TOKEN);
+	http_client_auth(c, dead, "token " AUTH_TOKEN);
 	capture_begin();
 	http_request(&req, &resp);
 	req.url = dead;
 	http_request(&req, &resp);
-	req.auth = "token " AUTH_TOKEN;
 	http_request(&req, &resp);
 	capture_end(&err);
 	CHECK(count(err.buf, "retrying") == 3 && count(err.buf, "\n") == 6, "failures were reported");
@@ -567,14 +577,15 @@ static void test_redaction(void)
 
 	/* "dXNlcjpiYXNpYy1wYXNzd29yZC05OTFh" is base64 of "user:basic-password-991a". */
 	dead = xstrfmt("http://127.0.0.1:%d/x?echo=basic-password-991a", dead_port());
-	req = (struct http_request){ .url = dead, .auth = "Basic dXNlcjpiYXNpYy1wYXNzd29yZC05OTFh",
-				     .no_retry = 1 };
+	http_client_auth(c, dead, "Basic dXNlcjpiYXNpYy1wYXNzd29yZC05OTFh");
+	req = (struct http_request){ .client = c, .url = dead, .no_retry = 1 };
 	capture_begin();
 	http_request(&req, &resp);
 	capture_end(&err);
 	CHECK(err.len > 0 && !strstr(err.buf, "basic-password-991a") && !strstr(err.buf, "dXNlcjpi"),
 	      "the password inside a Basic Authorization value is redacted too");
 	free(dead);
+	http_client_free(c);
 	http_response_release(&resp);
 	strbuf_release(&err);
 }
@@ -600,6 +611,18 @@ static int echoed_sha(const struct http_response *resp, const void *data, size_t
 	return ok;
 }
 
+/* A one-field form; arg counts how many were made. */
+static curl_mime *make_form(CURL *curl, void *arg)
+{
+	curl_mime *mime = curl_mime_init(curl);
+	curl_mimepart *part = curl_mime_addpart(mime);
+
+	curl_mime_name(part, "content");
+	curl_mime_data(part, "form-value", CURL_ZERO_TERMINATED);
+	++*(int *)arg;
+	return mime;
+}
+
 static void test_bodies(void)
 {
 	struct http_response resp = HTTP_RESPONSE_INIT;
@@ -609,9 +632,7 @@ static void test_bodies(void)
 	const char *json_type[] = { "Content-Type: application/octet-stream", NULL };
 	struct http_request req = { .url = u, .body = body, .body_len = len, .headers = json_type };
 	FILE *f;
-	curl_mime *mime;
-	curl_mimepart *part;
-	int rc;
+	int rc, forms = 0;
 
 	rc = http_request(&req, &resp);
 	CHECK(rc == 0 && strstr(resp.body.buf, "\"method\": \"POST\""), "a body makes the method POST");
@@ -628,8 +649,8 @@ static void test_bodies(void)
 	if (!f || fwrite(body, 1, len, f) != len || fflush(f) || fseek(f, 4, SEEK_SET))
 		die_errno("cannot prepare '%s'", path);
 	u = url("/flaky-echo");
-	req = (struct http_request){ .url = u, .body_file = f, .body_len = len, .retry_delay_ms = 50,
-				     .headers = json_type };
+	req = (struct http_request){ .url = u, .body_fd = fileno(f), .body_offset = 4, .body_len = len,
+				     .retry_delay_ms = 50, .headers = json_type };
 	capture_begin();
 	rc = http_request(&req, &resp);
 	capture_end(&err);
@@ -637,7 +658,6 @@ static void test_bodies(void)
 	CHECK(echoed_sha(&resp, body, len), "the retried file body is rewound and arrives intact");
 	free(u);
 
-	fseek(f, 4, SEEK_SET);
 	u = url("/same-307");
 	req.url = u;
 	req.follow_redirects = 1;
@@ -654,31 +674,15 @@ static void test_bodies(void)
 	      "a 303 redirect turns a POST into a GET without body");
 	free(u);
 
-	mime = curl_mime_init(NULL);
-	part = curl_mime_addpart(mime);
-	curl_mime_name(part, "content");
-	curl_mime_data(part, "form-value", CURL_ZERO_TERMINATED);
-	u = url("/flaky-echo");
-	req = (struct http_request){ .url = u, .mime = mime, .retry_delay_ms = 50 };
-	capture_begin();
-	rc = http_request(&req, &resp);
-	capture_end(&err);
-	CHECK(rc == 0 && resp.attempts >= 1 && strstr(resp.body.buf, "multipart/form-data; boundary="),
-	      "a mime body is sent as multipart/form-data");
-	curl_mime_free(mime);
-	free(u);
-	mime = curl_mime_init(NULL);
-	part = curl_mime_addpart(mime);
-	curl_mime_name(part, "content");
-	curl_mime_data(part, "form-value", CURL_ZERO_TERMINATED);
 	u = url("/flaky-form");
-	req = (struct http_request){ .url = u, .mime = mime, .retry_delay_ms = 50 };
+	req = (struct http_request){ .url = u, .form = make_form, .form_arg = &forms, .retry_delay_ms = 50 };
 	capture_begin();
 	rc = http_request(&req, &resp);
 	capture_end(&err);
-	CHECK(rc != 0 && resp.status == 503 && resp.attempts == 1,
-	      "a mime body is sent once, never retried (a resent form could go out truncated)");
-	curl_mime_free(mime);
+	CHECK(rc == 0 && resp.attempts == 2 && strstr(resp.body.buf, "multipart/form-data; boundary="),
+	      "a form survives a 503: it is sent as multipart/form-data again");
+	CHECK_INT(forms, 2, "the form is made afresh for each attempt (a resent one could go out truncated)");
+	CHECK(!strstr(resp.body.buf, "\"body_len\": 0,"), "the retried form arrives with its body");
 	free(u);
 
 	unlink(path);
@@ -928,8 +932,8 @@ static void test_pure(void)
 {
 	struct strbuf sb = STRBUF_INIT;
 
-	http_urlencode(&sb, "a b/c~d_e.f-g+h\xc3\xbc%");
-	CHECK_STR(sb.buf, "a%20b%2Fc~d_e.f-g%2Bh%C3%BC%25", "http_urlencode keeps only the unreserved characters");
+	encode_percent(&sb, "a b/c~d_e.f-g+h\xc3\xbc%");
+	CHECK_STR(sb.buf, "a%20b%2Fc~d_e.f-g%2Bh%C3%BC%25", "encode_percent keeps only the unreserved characters");
 	strbuf_release(&sb);
 
 	CHECK_INT(http_exit_code(200), EXIT_OK, "2xx -> EXIT_OK");
@@ -941,7 +945,84 @@ static void test_pure(void)
 	CHECK_INT(http_exit_code(429), EXIT_TEMPFAIL, "429 -> EXIT_TEMPFAIL");
 	CHECK_INT(http_exit_code(503), EXIT_TEMPFAIL, "503 -> EXIT_TEMPFAIL");
 	CHECK_INT(http_exit_code(0), EXIT_TEMPFAIL, "no response -> EXIT_TEMPFAIL");
-	CHECK_INT(http_exit_code(400), EXIT_NO, "other 4xx -> EXIT_NO");
+	CHECK_INT(http_exit_code(400), EXIT_DATA, "400 -> EXIT_DATA: the server refused what was sent");
+	CHECK_INT(http_exit_code(422), EXIT_DATA, "other 4xx -> EXIT_DATA");
+	CHECK_INT(http_exit_code(302), EXIT_NO, "a 3xx not followed -> EXIT_NO");
+}
+
+/* A response that answered from base with these header lines. */
+static char *link_of(const char *base, const char *headers)
+{
+	struct http_response resp = HTTP_RESPONSE_INIT;
+	char *next;
+
+	strbuf_addstr(&resp.headers, headers);
+	resp.effective_url = xstrdup(base);
+	next = http_link_next(&resp);
+	http_response_release(&resp);
+	return next;
+}
+
+static void check_next(const char *headers, const char *want, const char *what)
+{
+	char *got = link_of("https://api.example/r?page=1", headers);
+
+	if (want)
+		CHECK_STR(got, want, what);
+	else
+		CHECK(!got, what);
+	free(got);
+}
+
+static void test_links(void)
+{
+	check_next("Link: <https://api.example/r?page=2>; rel=\"next\", <https://api.example/r?page=5>; rel=\"last\"\r\n",
+		   "https://api.example/r?page=2", "next first");
+	check_next("Link: <https://a/r?page=1>; rel=\"prev\", <https://a/r?page=3>; rel=\"next\"\r\n",
+		   "https://a/r?page=3", "next after prev");
+	check_next("Link: <https://a/r?page=1>; rel=\"first\", <https://a/r?page=1>; rel=\"prev\"\r\n", NULL,
+		   "the last page has no next");
+	check_next("", NULL, "no Link header");
+	check_next("Link: <https://a/r?page=2; rel=\"next\"\r\n", NULL, "an unterminated URL");
+	check_next("Link: garbage rel=\"next\"\r\n", NULL, "no URL at all");
+	check_next("Link: </v2/app/tags/list?last=b&n=2>; rel=\"next\"\r\n",
+		   "https://api.example/v2/app/tags/list?last=b&n=2", "a relative target resolves against the answering URL");
+	check_next("Link: <?page=2>; rel=next\r\n", "https://api.example/r?page=2", "an unquoted rel, a query-only target");
+	check_next("Link: <https://a/x>; rel=\"prev next\"\r\n", "https://a/x", "rel with several types");
+	check_next("Link: <https://a/x>; REL=\"NEXT\"\r\n", "https://a/x", "rel is case-insensitive");
+	check_next("Link: <https://a/x>; title=\"rel=next, really\"; rel=\"last\"\r\n", NULL,
+		   "rel=next inside another parameter's quoted value is not a rel");
+	check_next("Link: <https://a/x>; rel=\"nextish\"\r\n", NULL, "nextish is not next");
+	check_next("Link: <https://a/1>; rel=\"last\"\r\nLink: <https://a/2>; rel=\"next\"\r\n",
+		   "https://a/2", "a second Link header is read too");
+	check_next("Link: <file:///etc/passwd>; rel=\"next\"\r\n", NULL, "a target that is not http(s) is no next page");
+}
+
+static void test_urls(void)
+{
+	char *s;
+
+	CHECK(http_host_is_loopback("localhost") && http_host_is_loopback("LOCALHOST"), "localhost is loopback");
+	CHECK(http_host_is_loopback("127.0.0.1") && http_host_is_loopback("127.200.3.4"), "127.0.0.0/8 is loopback");
+	CHECK(http_host_is_loopback("::1") && http_host_is_loopback("[::1]"), "::1 is loopback");
+	CHECK(!http_host_is_loopback("localhost-registry.example"), "a name starting with localhost is not");
+	CHECK(!http_host_is_loopback("127.reg.example"), "a name starting with 127. is not");
+	CHECK(!http_host_is_loopback("128.0.0.1") && !http_host_is_loopback("[::2]"), "other addresses are not");
+	CHECK(!http_host_is_loopback("localhost.") && !http_host_is_loopback(""), "look-alikes are not");
+
+	s = http_url_origin("HTTPS://Example.COM/a?b");
+	CHECK_STR(s, "https://example.com:443", "an origin is lowercase with the port spelled out");
+	free(s);
+	CHECK(http_same_origin("http://a:80/x", "http://a/y"), "the default port is the same origin");
+	CHECK(!http_same_origin("https://a/x", "http://a/x"), "another scheme is another origin");
+	CHECK(!http_same_origin("http://a:81/x", "http://a/x"), "another port is another origin");
+	s = http_url_display("https://user:pw@h.example/p?q");
+	CHECK_STR(s, "https://h.example/p?q", "a URL is shown without userinfo");
+	free(s);
+	s = http_url_resolve("https://h.example/a/b?c", "../d");
+	CHECK_STR(s, "https://h.example/d", "a relative reference resolves");
+	free(s);
+	CHECK(!http_url_resolve("https://h.example/", "javascript:alert(1)"), "a non-http scheme does not resolve");
 }
 
 int main(int argc, char **argv)
@@ -966,6 +1047,8 @@ int main(int argc, char **argv)
 	write_file(plan, plan_json, strlen(plan_json));
 
 	test_pure();
+	test_links();
+	test_urls();
 	sock = work_path("http.sock");
 	extra[1] = sock;
 	pid = start_server(extra, ports);
@@ -976,7 +1059,7 @@ int main(int argc, char **argv)
 	test_retry_after();
 	test_refusals();
 	test_attempt_timeout();
-	test_unseekable_body();
+	test_unreadable_body();
 	test_dead_server();
 	test_redirects();
 	test_redaction();

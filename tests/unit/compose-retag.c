@@ -83,40 +83,6 @@ static void check_retag(const char *value, const char *version, const char *want
 	free(what);
 }
 
-static void check_norm(const char *repo, const char *want)
-{
-	char *got = repo_normalize(repo, strlen(repo));
-	char *what = xstrfmt("'%s' normalises to '%s'", repo, want ? want : "(invalid)");
-
-	if (want)
-		CHECK_STR(got, want, what);
-	else
-		CHECK(!got, what);
-	free(got);
-	free(what);
-}
-
-static void test_normalize(void)
-{
-	check_norm("app", "docker.io/library/app");
-	check_norm("library/app", "docker.io/library/app");
-	check_norm("docker.io/library/app", "docker.io/library/app");
-	check_norm("docker.io/app", "docker.io/library/app");
-	check_norm("index.docker.io/acme/app", "docker.io/acme/app");
-	check_norm("acme/app", "docker.io/acme/app");
-	check_norm("GHCR.IO/acme/app", "ghcr.io/acme/app");
-	check_norm("ghcr.io/acme/App", "ghcr.io/acme/App");
-	check_norm("localhost/app", "localhost/app");
-	check_norm("localhost:5000/app", "localhost:5000/app");
-	check_norm("registry:5000/a/b/c", "registry:5000/a/b/c");
-	check_norm("", NULL);
-	check_norm("/app", NULL);
-	check_norm("app/", NULL);
-	check_norm("a//b", NULL);
-	check_norm("ghcr.io/acme/app:1.0", NULL);
-	check_norm("app name", NULL);
-}
-
 static void test_version_valid(void)
 {
 	CHECK(version_is_valid("1.2.3"), "1.2.3 is a version");
@@ -292,7 +258,6 @@ static void test_apply_edits(void)
 
 int main(void)
 {
-	test_normalize();
 	test_version_valid();
 	test_retag();
 	test_at_version();

@@ -1,20 +1,9 @@
-/* Unit tests of gh-release's pure helpers: Link headers, remotes, upload URLs, rate limits. */
+/* Unit tests of gh-release's pure helpers: remotes, upload URLs, rate limits. */
 #include <stdlib.h>
 
 #include "../../tools/gh-release/github.h"
 #include "test.h"
 #include "util.h"
-
-static void check_next(const char *link, const char *want, const char *what)
-{
-	char *got = link_next(link);
-
-	if (want)
-		CHECK_STR(got, want, what);
-	else
-		CHECK(!got, what);
-	free(got);
-}
 
 static void check_remote(const char *url, const char *owner, const char *repo, const char *what)
 {
@@ -37,16 +26,6 @@ int main(void)
 	char *s;
 
 	setup_tool("gh-release-test");
-	check_next("<https://api.github.com/r?page=2>; rel=\"next\", <https://api.github.com/r?page=5>; rel=\"last\"",
-		   "https://api.github.com/r?page=2", "next first");
-	check_next("<https://a/r?page=1>; rel=\"prev\", <https://a/r?page=3>; rel=\"next\"",
-		   "https://a/r?page=3", "next after prev");
-	check_next("<https://a/r?page=1>; rel=\"first\", <https://a/r?page=1>; rel=\"prev\"", NULL,
-		   "the last page has no next");
-	check_next("", NULL, "empty header");
-	check_next("<https://a/r?page=2; rel=\"next\"", NULL, "unterminated URL");
-	check_next("garbage rel=\"next\"", NULL, "no URL at all");
-
 	check_remote("https://github.com/acme/app.git", "acme", "app", "https with .git");
 	check_remote("https://github.com/acme/app", "acme", "app", "https without .git");
 	check_remote("https://user@ghe.example.com/acme/my.repo/", "acme", "my.repo", "GHE, user and slash");

@@ -92,34 +92,36 @@ static void test_challenge(void)
 	CHECK(challenge_parse("Bearer realm", &ch), "parameter without value refused");
 }
 
-static void test_base64_and_creds(void)
+static void test_creds(void)
 {
-	struct strbuf sb = STRBUF_INIT;
 	struct creds c;
 	const char *cfg = "{\"auths\":{\"https://reg.example:5000/v1/\":{\"auth\":\"dXNlcjpwYTpzcw==\"},"
 			  "\"other.example\":{\"auth\":\"eDp5\"}}}";
 
-	base64_encode(&sb, "user:pa:ss", 10);
-	CHECK_STR(sb.buf, "dXNlcjpwYTpzcw==", "base64 encode");
-	strbuf_reset(&sb);
-	CHECK(!base64_decode(&sb, "eDp5", 4) && !strcmp(sb.buf, "x:y"), "base64 decode");
-	strbuf_reset(&sb);
-	CHECK(base64_decode(&sb, "e$p5", 4), "base64 refuses junk");
-	strbuf_release(&sb);
-
 	memset(&c, 0, sizeof(c));
-	CHECK_INT(creds_from_docker_config(cfg, strlen(cfg), "reg.example:5000", &c, "cfg"), 0, "auths entry found");
+	CHECK_INT(creds_from_docker_config(cfg, strlen(cfg), "reg.example:5000", &c, "cfg", 0), 0, "auths entry found");
 	CHECK_STR(c.user, "user", "user before the first colon");
 	CHECK_STR(c.pass, "pa:ss", "password keeps its colons");
 	creds_release(&c);
-	CHECK_INT(creds_from_docker_config(cfg, strlen(cfg), "nowhere.example", &c, "cfg"), 0, "no entry: no error");
+	CHECK_INT(creds_from_docker_config(cfg, strlen(cfg), "nowhere.example", &c, "cfg", 0), 0, "no entry: no error");
 	CHECK(!c.user, "and no credentials");
-	CHECK_INT(creds_from_docker_config("{", 1, "x", &c, "cfg"), EXIT_DATA, "broken JSON is bad input");
+	CHECK_INT(creds_from_docker_config("{", 1, "x", &c, "cfg", 0), EXIT_DATA, "broken JSON is bad input");
+	{
+		const char *helper = "{\"credsStore\":\"no-such-helper-anywhere\"}";
+
+		CHECK_INT(creds_from_docker_config(helper, strlen(helper), "reg.example", &c, "cfg", 0), 0,
+			  "with helpers off, a credsStore runs nothing and finds nothing");
+		CHECK(!c.user, "and gives no credentials");
+	}
 	{
 		const char *hub = "{\"auths\":{\"https://index.docker.io/v1/\":{\"auth\":\"eDp5\"}}}";
 
-		CHECK_INT(creds_from_docker_config(hub, strlen(hub), "registry-1.docker.io", &c, "cfg"), 0, "Docker Hub key");
+		CHECK_INT(creds_from_docker_config(hub, strlen(hub), "registry-1.docker.io", &c, "cfg", 0), 0, "Docker Hub key");
 		CHECK_STR(c.user, "x", "Docker Hub user");
+		creds_release(&c);
+		CHECK_INT(creds_from_docker_config(hub, strlen(hub), "docker.io", &c, "cfg", 0), 0,
+			  "docker.io finds the Docker Hub key");
+		CHECK_STR(c.user, "x", "docker.io is Docker Hub");
 		creds_release(&c);
 	}
 }
@@ -128,19 +130,19 @@ static void test_urls(void)
 {
 	char *u;
 
-	u = url_resolve("http://h:1/v2/a/blobs/uploads/", "/v2/a/blobs/uploads/x?_state=1");
+	u = http_url_resolve("http://h:1/v2/a/blobs/uploads/", "/v2/a/blobs/uploads/x?_state=1");
 	CHECK_STR(u, "http://h:1/v2/a/blobs/uploads/x?_state=1", "absolute path");
 	free(u);
-	u = url_resolve("http://h:1/v2/a/blobs/uploads/?mount=1", "x?y");
+	u = http_url_resolve("http://h:1/v2/a/blobs/uploads/?mount=1", "x?y");
 	CHECK_STR(u, "http://h:1/v2/a/blobs/uploads/x?y", "relative path");
 	free(u);
-	u = url_resolve("http://h:1/v2/", "https://s3.example/b?sig=1");
+	u = http_url_resolve("http://h:1/v2/", "https://s3.example/b?sig=1");
 	CHECK_STR(u, "https://s3.example/b?sig=1", "absolute URL");
 	free(u);
-	u = url_resolve("https://h/v2/", "//cdn.example/x");
+	u = http_url_resolve("https://h/v2/", "//cdn.example/x");
 	CHECK_STR(u, "https://cdn.example/x", "scheme-relative URL");
 	free(u);
-	u = url_resolve("http://h/v2/x", "/y?next=http://evil/");
+	u = http_url_resolve("http://h/v2/x", "/y?next=http://evil/");
 	CHECK_STR(u, "http://h/y?next=http://evil/", "a URL inside the query is not the origin");
 	free(u);
 }
@@ -233,7 +235,7 @@ int main(void)
 	test_semver();
 	test_tags();
 	test_challenge();
-	test_base64_and_creds();
+	test_creds();
 	test_urls();
 	test_tar();
 	test_platform();

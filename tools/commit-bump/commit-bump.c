@@ -42,7 +42,7 @@ int main(int argc, char **argv)
 	int c, changelog = 0, next = 0, zero_major = 0, ret;
 
 	setup_tool(argv[0]);
-	while ((c = getopt_long(argc, argv, "0aC:chNr:t:v", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "0aC:chNr:t:Vv", longopts, NULL)) != -1) {
 		switch (c) {
 		case '0': zero_major = 1; break;
 		case 'a': o.all = 1; break;
@@ -53,7 +53,7 @@ int main(int argc, char **argv)
 		case 'r': o.rev = optarg; break;
 		case 't': o.prefix = optarg; break;
 		case 'v': verbose++; break;
-		case 'V': puts("commit-bump (shipsync) " SHIPSYNC_VERSION); return EXIT_OK;
+		case 'V': print_version();
 		default: usage(EXIT_USAGE);
 		}
 	}

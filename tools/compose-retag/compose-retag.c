@@ -7,14 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "imageref.h"
 #include "atomic.h"
 #include "scan.h"
 #include "strbuf.h"
 #include "util.h"
 
 enum mode { NONE, LIST, CHECK, SET };
-enum { OPT_VERSION = 256 };
-
 struct input {
 	const char *path;
 	struct strbuf data;
@@ -51,7 +50,7 @@ static void add_owned(const char *arg)
 		error("'%s' has a tag or digest: give --image the repository alone, like 'ghcr.io/acme/app'", arg);
 		usage(EXIT_USAGE);
 	}
-	repo = repo_normalize(arg, strlen(arg));
+	repo = imageref_normalize(arg, strlen(arg));
 	if (!repo) {
 		error("'%s' is not an image repository", arg);
 		usage(EXIT_USAGE);
@@ -70,18 +69,6 @@ static int is_owned(const char *repo)
 	return 0;
 }
 
-/* s[0, n) with control characters as '?', so that a hostile value cannot drive a terminal. */
-static char *printable(const char *s, size_t n)
-{
-	char *p = xmalloc(n + 1);
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		p[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
-	p[n] = '\0';
-	return p;
-}
-
 /* The image as a person reads it: defaults applied, unless a variable has none. */
 static void print_image(const struct input *in, size_t i)
 {
@@ -92,7 +79,7 @@ static void print_image(const struct input *in, size_t i)
 		fputs(in->shown[i], stdout);
 		return;
 	}
-	s = printable(img->text.buf, img->text.len);
+	s = xprintable(img->text.buf, img->text.len, 0);
 	fputs(s, stdout);
 	free(s);
 }
@@ -115,7 +102,7 @@ static int load(struct input *in)
 	in->own = xcalloc(in->refs.nr + 1, sizeof(*in->own));
 	in->shown = xcalloc(in->refs.nr + 1, sizeof(*in->shown));
 	for (i = 0; i < in->refs.nr; i++)
-		in->shown[i] = printable(in->refs.v[i].value, in->refs.v[i].len);
+		in->shown[i] = xprintable(in->refs.v[i].value, in->refs.v[i].len, 0);
 	for (i = 0; i < in->refs.nr; i++) {
 		if (image_parse(&in->refs.v[i], &in->imgs[i], msg, sizeof(msg)) < 0) {
 			error("'%s:%zu': %s in image '%s'; nothing was changed",
@@ -364,7 +351,7 @@ int main(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "set", required_argument, NULL, 's' },
 		{ "verbose", no_argument, NULL, 'v' },
-		{ "version", no_argument, NULL, OPT_VERSION },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	enum mode mode = NONE;
@@ -373,7 +360,7 @@ int main(int argc, char **argv)
 	int c, i, ret;
 
 	setup_tool(argv[0]);
-	while ((c = getopt_long(argc, argv, "c:hi:lno:s:v", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:hi:lno:s:Vv", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': case 'l': case 's':
 			if (mode != NONE)
@@ -386,10 +373,7 @@ int main(int argc, char **argv)
 		case 'n': dry_run = 1; break;
 		case 'o': out = optarg; break;
 		case 'v': verbose++; break;
-		case OPT_VERSION:
-			puts("compose-retag (shipsync) " SHIPSYNC_VERSION);
-			finish_stdout();
-			return EXIT_OK;
+		case 'V': print_version();
 		default: usage(EXIT_USAGE);
 		}
 	}

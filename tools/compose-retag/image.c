@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "imageref.h"
 #include "scan.h"
 #include "semver.h"
 #include "util.h"
@@ -94,44 +95,6 @@ static int resolve(const char *v, size_t n, const size_t *off, struct image *img
 		i = close + 1;
 	}
 	return 0;
-}
-
-static int valid_repo_char(char c)
-{
-	return isalnum((unsigned char)c) || (c && strchr("._-/:", c));
-}
-
-char *repo_normalize(const char *repo, size_t len)
-{
-	struct strbuf sb = STRBUF_INIT;
-	const char *slash = memchr(repo, '/', len);
-	const char *path = repo;
-	size_t i, hostlen = 0;
-
-	if (!len || repo[0] == '/' || repo[len - 1] == '/')
-		return NULL;
-	for (i = 0; i < len; i++)
-		if (!valid_repo_char(repo[i]) || (repo[i] == '/' && repo[i + 1] == '/'))
-			return NULL;
-	/* the first component is a registry when it looks like a host */
-	if (slash && (memchr(repo, '.', slash - repo) || memchr(repo, ':', slash - repo) ||
-		      (slash - repo == 9 && !memcmp(repo, "localhost", 9)))) {
-		hostlen = slash - repo;
-		path = slash + 1;
-	}
-	if (memchr(path, ':', len - (path - repo)))
-		return NULL;
-	for (i = 0; i < hostlen; i++)
-		strbuf_addch(&sb, tolower((unsigned char)repo[i]));
-	if (!hostlen || !strcmp(sb.buf, "index.docker.io") || !strcmp(sb.buf, "registry-1.docker.io")) {
-		strbuf_reset(&sb);
-		strbuf_addstr(&sb, "docker.io");
-	}
-	strbuf_addch(&sb, '/');
-	if (!strcmp(sb.buf, "docker.io/") && !memchr(path, '/', len - (path - repo)))
-		strbuf_addstr(&sb, "library/");
-	strbuf_add(&sb, path, len - (path - repo));
-	return strbuf_detach(&sb, NULL);
 }
 
 static size_t count_digits(const char *s, size_t n)
@@ -224,7 +187,7 @@ int image_parse(const struct image_ref *ref, struct image *img, char *msg, size_
 	img->tag_end = end;
 	find_version(img);
 	if (!memchr(t, UNKNOWN, img->repo_end))
-		img->repo = repo_normalize(t, img->repo_end);
+		img->repo = imageref_normalize(t, img->repo_end);
 	return 0;
 }
 

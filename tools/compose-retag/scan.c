@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "encode.h"
 #include "scan.h"
 #include "util.h"
 
@@ -194,25 +195,6 @@ static size_t quoted_end(const struct scanner *s, size_t p, size_t limit)
 	return NOPOS;
 }
 
-static void put_utf8(struct strbuf *sb, unsigned long c)
-{
-	if (c < 0x80) {
-		strbuf_addch(sb, (int)c);
-	} else if (c < 0x800) {
-		strbuf_addch(sb, (int)(0xc0 | (c >> 6)));
-		strbuf_addch(sb, (int)(0x80 | (c & 0x3f)));
-	} else if (c < 0x10000) {
-		strbuf_addch(sb, (int)(0xe0 | (c >> 12)));
-		strbuf_addch(sb, (int)(0x80 | ((c >> 6) & 0x3f)));
-		strbuf_addch(sb, (int)(0x80 | (c & 0x3f)));
-	} else {
-		strbuf_addch(sb, (int)(0xf0 | (c >> 18)));
-		strbuf_addch(sb, (int)(0x80 | ((c >> 12) & 0x3f)));
-		strbuf_addch(sb, (int)(0x80 | ((c >> 6) & 0x3f)));
-		strbuf_addch(sb, (int)(0x80 | (c & 0x3f)));
-	}
-}
-
 static int hexval(char c)
 {
 	if (c >= '0' && c <= '9')
@@ -276,7 +258,7 @@ static int decode_scalar(const struct scanner *s, const struct scalar *sc,
 			}
 			if (v > 0x10ffff)
 				return -1;
-			put_utf8(sb, (unsigned long)v);
+			encode_utf8(sb, (unsigned long)v);
 			src = NOPOS;
 			i += 2 + (size_t)width;
 		} else {

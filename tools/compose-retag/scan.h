@@ -59,12 +59,6 @@ void image_clear(struct image *img);
 int image_is_known(const struct image *img);
 
 /*
- * The normalised form of a repository (no tag, no digest):
- * app == library/app == docker.io/library/app, the registry host in
- * lowercase. A malloc'ed string, or NULL when repo is not a repository.
- */
-char *repo_normalize(const char *repo, size_t len);
-/*
  * A version that can stand in a Docker tag and that a tag reads back whole:
  * numbers and dots, then at most one pre- or post-release (-rc.1, -dev.2).
  */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "encode.h"
 #include "github.h"
 #include "util.h"
 
@@ -29,7 +30,7 @@ int gh_resolve_tag(struct gh *g, const char *tag, char **sha)
 
 	/* A path parameter cannot hold a slash: commits/{ref} takes the tag name and peels it. */
 	strbuf_addf(&path, "/repos/%s/%s/commits/", g->owner, g->repo);
-	http_urlencode(&path, tag);
+	encode_percent(&path, tag);
 	call.url = path.buf;
 	call.quiet_status = 422;
 	ret = gh_send(g, &call, &resp);
@@ -104,7 +105,7 @@ static int fetch_runs(struct gh *g, const char *sha, const struct ci_options *o,
 	strbuf_addf(&url, "/repos/%s/%s/actions/", g->owner, g->repo);
 	if (o->workflow) {
 		strbuf_addstr(&url, "workflows/");
-		http_urlencode(&url, o->workflow);
+		encode_percent(&url, o->workflow);
 		strbuf_addch(&url, '/');
 	}
 	strbuf_addf(&url, "runs?head_sha=%s", sha);

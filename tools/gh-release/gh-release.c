@@ -53,7 +53,6 @@ static int setup_client(struct gh *g)
 			if (*p <= ' ' || *p == 0x7f)
 				return error_code(EXIT_AUTH, "the token in GITHUB_TOKEN or GH_TOKEN holds a space or a "
 						  "control character; set the token alone");
-		g->auth = xstrfmt("Bearer %s", token);
 	} else {
 		return error_code(EXIT_AUTH, "no token: set GITHUB_TOKEN or GH_TOKEN (the token needs contents: write, "
 				  "and actions: read for ci-status)");
@@ -65,6 +64,8 @@ static int setup_client(struct gh *g)
 	g->api = xstrdup(api);
 	while (ends_with(g->api, "/"))
 		g->api[strlen(g->api) - 1] = '\0';
+	if (gh_authorize(g, token))
+		return EXIT_USAGE;
 	if (repo && *repo) {
 		if (parse_repository(repo, &g->owner, &g->repo))
 			return error_code(EXIT_USAGE, "GITHUB_REPOSITORY '%s' is not owner/repo", repo);
@@ -129,10 +130,7 @@ int main(int argc, char **argv)
 			break;
 		case 'r': d.replace = 1; break;
 		case 't': timeout = seconds_arg("--timeout", optarg, 86400); break;
-		case 'V':
-			puts("gh-release (shipsync) " SHIPSYNC_VERSION);
-			finish_stdout();
-			return EXIT_OK;
+		case 'V': print_version();
 		case 'v': verbose++; break;
 		case 'W': ci.workflow = optarg; break;
 		case 'w': ci.wait_s = seconds_arg("--wait", optarg, 86400); break;
@@ -180,7 +178,6 @@ out:
 	free(g.api);
 	free(g.owner);
 	free(g.repo);
-	free(g.auth);
 	finish_stdout();
 	return ret;
 }

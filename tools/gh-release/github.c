@@ -8,51 +8,14 @@
 #include <strings.h>
 #include <time.h>
 
+#include "encode.h"
 #include "github.h"
 #include "util.h"
 
 #define API_VERSION "2022-11-28"
 #define SECONDARY_BACKOFF_MS 60000L
-
-int error_code(int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vreport("", fmt, ap);
-	va_end(ap);
-	return code;
-}
-
-void sleep_ms(long ms)
-{
-	long long until = now_ms() + ms, left;
-
-	while ((left = until - now_ms()) > 0) {
-		struct timespec ts = { left / 1000, (left % 1000) * 1000000L };
-
-		nanosleep(&ts, NULL);
-	}
-}
-
-char *link_next(const char *link)
-{
-	const char *p = link;
-
-	while (p && (p = strchr(p, '<'))) {
-		const char *end = strchr(p, '>'), *params, *next;
-
-		if (!end)
-			return NULL;
-		params = end + 1;
-		next = strchr(params, '<');
-		for (const char *q = params; *q && (!next || q < next); q++)
-			if (!strncmp(q, "rel=\"next\"", 10) || !strncmp(q, "rel=next", 8))
-				return xstrndup(p + 1, end - p - 1);
-		p = end;
-	}
-	return NULL;
-}
+#define GITHUB_API "https://api.github.com"
+#define GITHUB_UPLOADS "https://uploads.github.com"
 
 static int valid_name(const char *s, size_t len, int is_repo)
 {
@@ -120,7 +83,7 @@ char *upload_target(const char *upload_url, const char *name)
 
 	strbuf_add(&sb, upload_url, brace ? (size_t)(brace - upload_url) : strlen(upload_url));
 	strbuf_addstr(&sb, strchr(sb.buf, '?') ? "&name=" : "?name=");
-	http_urlencode(&sb, name);
+	encode_percent(&sb, name);
 	return strbuf_detach(&sb, NULL);
 }
 
@@ -227,7 +190,7 @@ static void print_dry_run(const struct gh_call *call, const char *url)
 		strbuf_add(&line, call->json, strlen(call->json) > 160 ? 160 : strlen(call->json));
 		if (strlen(call->json) > 160)
 			strbuf_addstr(&line, "...");
-	} else if (call->file) {
+	} else if (call->file > 0) {
 		strbuf_addf(&line, " (%zu bytes, application/octet-stream)", call->file_len);
 	}
 	clean = secret_redact(line.buf);
@@ -236,18 +199,40 @@ static void print_dry_run(const struct gh_call *call, const char *url)
 	strbuf_release(&line);
 }
 
-static long rate_wait(const struct http_response *resp, int attempt)
+/* GitHub's rate limits, for the one retry policy of common/http. */
+static enum http_verdict rate_limited(const struct http_response *resp, long *wait_ms,
+				      struct strbuf *why, void *arg)
 {
 	char *after = http_header(resp, "Retry-After");
 	char *remaining = http_header(resp, "x-ratelimit-remaining");
 	char *reset = http_header(resp, "x-ratelimit-reset");
 	long ms = rate_limit_wait_ms(resp->status, after, remaining, reset, resp->body.buf,
-				     (long)time(NULL), attempt);
+				     (long)time(NULL), resp->attempts - 1);
 
+	(void)arg;
 	free(after);
 	free(remaining);
 	free(reset);
-	return ms;
+	if (ms < 0)
+		return HTTP_AS_USUAL;
+	*wait_ms = ms;
+	strbuf_addf(why, "rate limited by GitHub (%ld)", resp->status);
+	return HTTP_TRY_AGAIN;
+}
+
+int gh_authorize(struct gh *g, const char *token)
+{
+	const char *uploads = getenv("GITHUB_UPLOADS_URL");
+	char *value = xstrfmt("Bearer %s", token);
+	int ret = http_client_auth(http_default_client(), g->api, value);
+
+	/* GitHub itself takes release assets on another host than its API. */
+	if ((!uploads || !*uploads) && !strcmp(g->api, GITHUB_API))
+		uploads = GITHUB_UPLOADS;
+	if (!ret && uploads && *uploads)
+		ret = http_client_auth(http_default_client(), uploads, value);
+	free(value);
+	return ret ? EXIT_USAGE : 0;
 }
 
 int gh_send(struct gh *g, const struct gh_call *call, struct http_response *resp)
@@ -256,6 +241,7 @@ int gh_send(struct gh *g, const struct gh_call *call, struct http_response *resp
 	char *url = full_url(g, call->url);
 	const char *headers[5];
 	struct http_request req = { 0 };
+	long left = (long)(g->deadline - now_ms());
 	int n = 0, ret;
 
 	if (g->dry_run && strcmp(method, "GET")) {
@@ -263,6 +249,11 @@ int gh_send(struct gh *g, const struct gh_call *call, struct http_response *resp
 		free(url);
 		http_response_release(resp);
 		return EXIT_OK;
+	}
+	if (left <= 0) {
+		ret = error_code(EXIT_TEMPFAIL, "%s %s: the deadline passed; run again later", method, url);
+		free(url);
+		return ret;
 	}
 	/*
 	 * GitHub's own media type first; plain JSON too, since several
@@ -273,51 +264,29 @@ int gh_send(struct gh *g, const struct gh_call *call, struct http_response *resp
 	headers[n++] = "X-GitHub-Api-Version: " API_VERSION;
 	if (call->json)
 		headers[n++] = "Content-Type: application/json";
-	else if (call->file)
+	else if (call->file > 0)
 		headers[n++] = "Content-Type: application/octet-stream";
 	headers[n] = NULL;
 	req.method = method;
 	req.url = url;
 	req.headers = headers;
-	req.auth = call->anonymous ? NULL : g->auth;
 	req.body = call->json;
 	req.body_len = call->json ? strlen(call->json) : 0;
-	req.body_file = call->file;
-	if (call->file)
+	if (call->file > 0) {
+		req.body_fd = call->file;
 		req.body_len = call->file_len;
+		req.stall_ms = 60000;
+		/* A failed upload leaves a "starter" asset that a blind retry would collide with. */
+		req.no_retry = 1;
+		req.progress_label = "uploading";
+	}
 	req.download = call->download;
 	req.follow_redirects = call->download != NULL;
-	/* A failed upload leaves a "starter" asset that a blind retry would collide with. */
-	req.no_retry = call->file != NULL;
-	req.progress_label = call->file ? "uploading" : NULL;
-
-	for (int attempt = 0;; attempt++) {
-		long wait, left = (long)(g->deadline - now_ms());
-
-		if (left <= 0) {
-			ret = error_code(EXIT_TEMPFAIL, "%s %s: the deadline passed; run again later", method, url);
-			free(url);
-			return ret;
-		}
-		req.deadline_ms = left;
-		note("%s %s", method, url);
-		ret = http_request(&req, resp);
-		wait = rate_wait(resp, attempt);
-		if (wait < 0)
-			break;
-		if (now_ms() + wait > g->deadline) {
-			free(url);
-			return error_code(EXIT_TEMPFAIL, "rate limited by GitHub for %ld s more, past the deadline: "
-					  "run again later", wait / 1000);
-		}
-		warn("rate limited by GitHub (%ld): waiting %.1f s before sending again", resp->status,
-		     wait / 1000.0);
-		if (call->file && fseeko(call->file, 0, SEEK_SET))
-			return free(url), error_errno("cannot rewind the upload to send it again");
-		sleep_ms(wait);
-	}
-	if (ret)
-		ret = resp->status ? http_exit_code(resp->status) : EXIT_TEMPFAIL;
+	req.deadline_ms = left;
+	req.classify = rate_limited;
+	note("%s %s", method, url);
+	if (http_request(&req, resp))
+		ret = resp->exit_code;
 	else if (resp->status >= 200 && resp->status < 300)
 		ret = EXIT_OK;
 	else if (resp->status == call->quiet_status)
@@ -365,12 +334,8 @@ int gh_get_all(struct gh *g, const char *url, const char *key, gh_item_fn fn, vo
 			ret = error_code(EXIT_DATA, "'%s' answered JSON without the expected list", url);
 		for (int i = 0; !ret && (t = json_at(&j, arr, i)) >= 0; i++)
 			ret = fn(&j, t, arg);
-		if (!ret) {
-			char *link = http_header(&resp, "Link");
-
-			next = link ? link_next(link) : NULL;
-			free(link);
-		}
+		if (!ret)
+			next = http_link_next(&resp);
 		json_release(&j);
 		http_response_release(&resp);
 	}

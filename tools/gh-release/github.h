@@ -11,7 +11,6 @@
 struct gh {
 	char *api;		/* API base URL, no trailing slash */
 	char *owner, *repo;
-	char *auth;		/* "Bearer TOKEN" */
 	int dry_run;
 	unsigned per_page;
 	long long deadline;	/* now_ms() after which nothing is waited for */
@@ -21,14 +20,19 @@ struct gh_call {
 	const char *method;	/* NULL: GET */
 	const char *url;	/* absolute, or a path below the API base */
 	const char *json;	/* a JSON request body, or NULL */
-	FILE *file;		/* or an upload body of file_len bytes */
+	int file;		/* or an upload body of file_len bytes of this fd (> 0) */
 	size_t file_len;
 	const char *accept;	/* NULL: GitHub's JSON media type */
 	FILE *download;		/* a 2xx body goes here (redirects followed) */
-	int anonymous;		/* send no Authorization: the URL is not the API's */
 	int quiet_status;	/* this status is the caller's to report */
 };
 
+/*
+ * Bind the token to the API's origin and to the uploads origin
+ * (GITHUB_UPLOADS_URL, or GitHub's own upload host when the API is
+ * GitHub's): no other host ever receives it.
+ */
+int gh_authorize(struct gh *g, const char *token);
 /*
  * Send a request, waiting out rate limits within the deadline. EXIT_OK
  * for a 2xx answer; otherwise the exit code that fits, with GitHub's own
@@ -41,15 +45,13 @@ int gh_send(struct gh *g, const struct gh_call *call, struct http_response *resp
 typedef int (*gh_item_fn)(const struct json *j, int item, void *arg);
 int gh_get_all(struct gh *g, const char *url, const char *key, gh_item_fn fn, void *arg);
 
-/* The URL of rel="next" in a Link header value, malloc'ed, or NULL. */
-char *link_next(const char *link);
 /* Owner and repository from a git remote URL (https, ssh, scp-like): 0 or -1. */
 int parse_remote(const char *url, char **owner, char **repo);
 /* Whether "owner/repo" is well-formed; splits it when it is: 0 or -1. */
 int parse_repository(const char *s, char **owner, char **repo);
 /* upload_url without its "{?name,label}" template, plus ?name=NAME encoded. */
 char *upload_target(const char *upload_url, const char *name);
-/* How long a rate-limited answer asks to wait, in ms, or -1 when it is not one. */
+/* How long a rate-limited answer asks to wait, in ms, or -1 when it is not one (attempt from 0). */
 long rate_limit_wait_ms(long status, const char *retry_after, const char *remaining,
 			const char *reset, const char *body, long now_s, int attempt);
 
@@ -73,9 +75,5 @@ int release_get(struct gh *g, const char *tag);
 int release_list(struct gh *g);
 int release_delete(struct gh *g, const char *tag);
 int tag_delete(struct gh *g, const char *tag);
-
-/* Print the error and return code: "return error_code(EXIT_DATA, ...)". */
-int error_code(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void sleep_ms(long ms);
 
 #endif

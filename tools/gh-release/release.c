@@ -5,10 +5,13 @@
  * already there first, so a run that failed anywhere can simply run again.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "encode.h"
 #include "github.h"
 #include "semver.h"
 #include "sha256.h"
@@ -295,8 +298,7 @@ static int delete_asset(struct gh *g, const struct asset *a)
 static int remote_sha(struct gh *g, const struct asset *a, char hex[SHA256_HEX_LEN + 1])
 {
 	struct http_response resp = HTTP_RESPONSE_INIT;
-	struct gh_call call = { .url = a->download_url, .accept = "Accept: application/octet-stream",
-				.anonymous = 1 };
+	struct gh_call call = { .url = a->download_url, .accept = "Accept: application/octet-stream" };
 	FILE *tmp = tmpfile();
 	struct sha256 h;
 	char buf[65536];
@@ -389,13 +391,13 @@ static int upload_once(struct gh *g, const struct release *r, const struct local
 	char *url = upload_target(r->upload_url, f->name);
 	int ret;
 
-	if (!(call.file = fopen(f->path, "rb"))) {
+	if ((call.file = open(f->path, O_RDONLY | O_CLOEXEC)) < 0) {
 		free(url);
 		return error_errno("cannot read asset '%s'", f->path), EXIT_DATA;
 	}
 	call.url = url;
 	ret = gh_send(g, &call, &resp);
-	fclose(call.file);
+	close(call.file);
 	if (!ret && !g->dry_run) {
 		if (json_parse(&j, resp.body.buf, resp.body.len))
 			return free(url), http_response_release(&resp),
@@ -426,30 +428,66 @@ static int refresh_assets(struct gh *g, struct release *r)
 	return ret;
 }
 
-/* Send one file, clearing what a failed attempt left behind before the next. */
+/* Clear what an earlier attempt left of this asset: 1 when it holds the file already. */
+static int clear_leftover(struct gh *g, struct release *r, const struct local_file *f, int replace,
+			  int again, int *done)
+{
+	struct asset *a = find_asset(r, f->name);
+	int same = 0;
+
+	*done = 0;
+	if (!a)
+		return 0;
+	if (again && a->state && !strcmp(a->state, "uploaded") && !same_content(g, a, f, &same) && same) {
+		*done = 1;
+		return 0;
+	}
+	if (!replace && !again && a->state && !strcmp(a->state, "uploaded"))
+		return 0;
+	note("deleting asset '%s' (state %s) before sending it", a->name, a->state ? a->state : "?");
+	return delete_asset(g, a);
+}
+
+struct upload_try {
+	struct gh *g;
+	struct release *r;
+	const struct local_file *f;
+	int replace;
+	int ret;
+};
+
+static int try_upload(void *arg, struct strbuf *why, long *wait_ms)
+{
+	struct upload_try *u = arg;
+	int again = u->ret == EXIT_TEMPFAIL, done;
+
+	(void)wait_ms;
+	if (again && (u->ret = refresh_assets(u->g, u->r)))
+		return 0;
+	if ((u->ret = clear_leftover(u->g, u->r, u->f, u->replace, again, &done)) || done)
+		return 0;
+	u->ret = upload_once(u->g, u->r, u->f);
+	strbuf_addstr(why, "the upload failed");
+	return u->ret == EXIT_TEMPFAIL;
+}
+
+/*
+ * Send one file, retried as a whole by the one retry policy: a failed upload
+ * leaves a "starter" asset, cleared before the next attempt.
+ */
 static int upload(struct gh *g, struct release *r, const struct local_file *f, int replace)
 {
-	for (int attempt = 1;; attempt++) {
-		struct asset *a = find_asset(r, f->name);
-		int ret, same = 0;
+	char *what = xstrfmt("uploading asset '%s'", f->name);
+	struct strbuf why = STRBUF_INIT;
+	struct upload_try u = { g, r, f, replace, 0 };
+	struct http_retry policy;
 
-		if (a && a->state && !strcmp(a->state, "uploaded") && attempt > 1 &&
-		    !same_content(g, a, f, &same) && same)
-			return 0;
-		if (a && (replace || attempt > 1 || !a->state || strcmp(a->state, "uploaded"))) {
-			note("deleting asset '%s' (state %s) before sending it", a->name, a->state ? a->state : "?");
-			if ((ret = delete_asset(g, a)))
-				return ret;
-		}
-		ret = upload_once(g, r, f);
-		if (ret != EXIT_TEMPFAIL || attempt >= UPLOAD_ATTEMPTS || now_ms() + 1000L * attempt > g->deadline)
-			return ret ? error_code(ret, "asset '%s' was not uploaded: run the same command again to resume",
-						f->name) : 0;
-		warn("upload of '%s' failed; clearing what it left and sending it again", f->name);
-		sleep_ms(1000L * attempt);
-		if ((ret = refresh_assets(g, r)))
-			return ret;
-	}
+	http_retry_begin(&policy, what, (long)(g->deadline - now_ms()), UPLOAD_ATTEMPTS - 1);
+	http_retry_run(&policy, try_upload, &u, &why, NULL);
+	free(what);
+	strbuf_release(&why);
+	return u.ret ? error_code(u.ret, "asset '%s' was not uploaded: run the same command again to resume",
+				  f->name) : 0;
 }
 
 static int sync_assets(struct gh *g, struct release *r, const struct local_file *f, int n, int replace)
@@ -562,7 +600,7 @@ static int verify_published(struct gh *g, const char *tag, size_t nassets)
 	int ret = 0;
 
 	strbuf_addf(&url, "/repos/%s/%s/releases/tags/", g->owner, g->repo);
-	http_urlencode(&url, tag);
+	encode_percent(&url, tag);
 	for (int attempt = 1;; attempt++) {
 		struct http_response resp = HTTP_RESPONSE_INIT;
 		struct gh_call call = { .url = url.buf, .quiet_status = 404 };
@@ -713,8 +751,8 @@ int tag_delete(struct gh *g, const char *tag)
 
 	/* refs/tags/NAME with its slashes encoded: a path parameter holds no slash. */
 	strbuf_addf(&url, "/repos/%s/%s/git/refs/", g->owner, g->repo);
-	http_urlencode(&url, "tags/");
-	http_urlencode(&url, tag);
+	encode_percent(&url, "tags/");
+	encode_percent(&url, tag);
 	call.url = url.buf;
 	ret = gh_send(g, &call, &resp);
 	if (resp.status == 422 || ret == EXIT_NOTFOUND)

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "encode.h"
 #include "health.h"
 #include "http.h"
 #include "util.h"
@@ -61,7 +62,7 @@ static int inspect(struct waiter *w, long limit_ms)
 	int rc = 0;
 
 	strbuf_addf(&url, "%s/containers/", w->base);
-	http_urlencode(&url, w->container);
+	encode_percent(&url, w->container);
 	strbuf_addstr(&url, "/json");
 	req.url = url.buf;
 	if (http_request(&req, &resp) < 0 && !resp.status) {
@@ -194,14 +195,6 @@ static int attempt(struct waiter *w, long limit_ms)
 	return ok ? EXIT_OK : -1;
 }
 
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) < 0)
-		;
-}
-
 static int timed_out(const struct waiter *w, long long waited)
 {
 	if (w->container) {
@@ -289,7 +282,7 @@ int main(int argc, char **argv)
 		case 'R': w.running_ok = 1; break;
 		case 't': timeout_ms = duration_arg(optarg, "timeout"); break;
 		case 'v': verbose++; break;
-		case 'V': puts("healthwait (shipsync) " SHIPSYNC_VERSION); finish_stdout(); return EXIT_OK;
+		case 'V': print_version();
 		default: usage(EXIT_USAGE);
 		}
 	}

@@ -15,52 +15,6 @@
 #include "http.h"
 #include "util.h"
 
-static int diverted_fd = -1;
-
-/*
- * http_request() prints why an attempt got no answer. healthwait polls, so
- * those lines go to a memory file and only the last one is kept, for the report.
- */
-static int divert_stderr(void)
-{
-	int saved;
-
-	if (diverted_fd < 0)
-		diverted_fd = memfd_create("healthwait-stderr", MFD_CLOEXEC);
-	if (diverted_fd < 0 || ftruncate(diverted_fd, 0) < 0 || lseek(diverted_fd, 0, SEEK_SET) < 0)
-		return -1;
-	fflush(stderr);
-	saved = fcntl(2, F_DUPFD_CLOEXEC, 3);
-	if (saved >= 0 && dup2(diverted_fd, 2) < 0) {
-		close(saved);
-		return -1;
-	}
-	return saved;
-}
-
-/* Put stderr back and return the last line printed meanwhile, without our prefix. */
-static void restore_stderr(int saved, struct strbuf *last)
-{
-	struct strbuf all = STRBUF_INIT;
-	char *line;
-	size_t plen = strlen(progname);
-
-	if (saved < 0)
-		return;
-	fflush(stderr);
-	dup2(saved, 2);
-	close(saved);
-	if (lseek(diverted_fd, 0, SEEK_SET) == 0)
-		strbuf_read_fd(&all, diverted_fd);
-	strbuf_rtrim(&all);
-	line = strrchr(all.buf, '\n');
-	line = line ? line + 1 : all.buf;
-	if (!strncmp(line, progname, plen) && !strncmp(line + plen, ": ", 2))
-		line += plen + 2;
-	add_excerpt(last, line, strlen(line), EXCERPT_MAX);
-	strbuf_release(&all);
-}
-
 void probe_result_reset(struct probe_result *r)
 {
 	r->healthy = 0;
@@ -108,18 +62,18 @@ void probe_url(const struct probe *p, struct probe_result *r)
 		.timeout_ms = p->timeout_ms > 0 ? p->timeout_ms : 1,
 		.deadline_ms = p->timeout_ms > 0 ? p->timeout_ms : 1,
 		.ca_file = p->ca_file,
+		/* healthwait polls: a failed attempt is kept for the report, not printed. */
+		.quiet = 1,
 	};
 	struct http_response resp = HTTP_RESPONSE_INIT;
-	struct strbuf failure = STRBUF_INIT;
-	int saved = divert_stderr();
 	int rc = http_request(&req, &resp);
 
-	restore_stderr(saved, &failure);
 	probe_result_reset(r);
 	r->status = resp.status;
 	add_excerpt(&r->body, resp.body.buf, resp.body.len, EXCERPT_MAX);
 	if (rc < 0 && !resp.status)
-		strbuf_addstr(&r->why, failure.len ? failure.buf : "no answer");
+		add_excerpt(&r->why, resp.error.len ? resp.error.buf : "no answer", resp.error.len ? resp.error.len : 9,
+			    EXCERPT_MAX);
 	else if (resp.status >= 300 && resp.status <= 399)
 		strbuf_addf(&r->why, "HTTP %ld, a redirect that leads nowhere healthy", resp.status);
 	else if (resp.status < 200 || resp.status > 299)
@@ -128,7 +82,6 @@ void probe_url(const struct probe *p, struct probe_result *r)
 		judge_body(p, &resp, r);
 	else
 		r->healthy = 1;
-	strbuf_release(&failure);
 	http_response_release(&resp);
 }
 

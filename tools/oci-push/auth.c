@@ -7,54 +7,11 @@
 #include <string.h>
 #include <strings.h>
 
+#include "encode.h"
 #include "json.h"
 #include "run.h"
 #include "util.h"
 #include "oci.h"
-
-static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-void base64_encode(struct strbuf *sb, const void *data, size_t len)
-{
-	const unsigned char *p = data;
-
-	for (size_t i = 0; i < len; i += 3) {
-		unsigned v = p[i] << 16;
-
-		if (i + 1 < len)
-			v |= p[i + 1] << 8;
-		if (i + 2 < len)
-			v |= p[i + 2];
-		strbuf_addch(sb, b64[(v >> 18) & 63]);
-		strbuf_addch(sb, b64[(v >> 12) & 63]);
-		strbuf_addch(sb, i + 1 < len ? b64[(v >> 6) & 63] : '=');
-		strbuf_addch(sb, i + 2 < len ? b64[v & 63] : '=');
-	}
-}
-
-int base64_decode(struct strbuf *sb, const char *s, size_t len)
-{
-	unsigned v = 0;
-	int bits = 0;
-	size_t i;
-
-	for (i = 0; i < len && s[i] != '='; i++) {
-		const char *c = s[i] ? strchr(b64, s[i]) : NULL;
-
-		if (!c)
-			return -1;
-		v = (v << 6) | (unsigned)(c - b64);
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			strbuf_addch(sb, (v >> bits) & 0xff);
-		}
-	}
-	for (; i < len; i++)
-		if (s[i] != '=')
-			return -1;
-	return 0;
-}
 
 void creds_release(struct creds *c)
 {
@@ -75,11 +32,17 @@ static char *bare_host(const char *s)
 	return xstrndup(p, n);
 }
 
+/* Docker Hub goes by three names; docker login files it under index.docker.io. */
+static int is_docker_hub(const char *host)
+{
+	return !strcmp(host, "docker.io") || !strcmp(host, "index.docker.io") ||
+	       !strcmp(host, "registry-1.docker.io");
+}
+
 static int host_matches(const char *key, const char *host)
 {
 	char *k = bare_host(key);
-	int same = !strcmp(k, host) ||
-		(!strcmp(host, "registry-1.docker.io") && !strcmp(k, "index.docker.io"));
+	int same = !strcasecmp(k, host) || (is_docker_hub(host) && is_docker_hub(k));
 
 	free(k);
 	return same;
@@ -153,7 +116,7 @@ static int find_host_key(const struct json *j, int obj, const char *host)
 }
 
 int creds_from_docker_config(const char *text, size_t len, const char *host,
-			     struct creds *c, const char *path)
+			     struct creds *c, const char *path, int run_helper)
 {
 	struct json j;
 	int tok, ret = 0;
@@ -165,7 +128,7 @@ int creds_from_docker_config(const char *text, size_t len, const char *host,
 		helper = json_string(&j, tok);
 	else if ((tok = json_get(&j, 0, "credsStore")) >= 0)
 		helper = json_string(&j, tok);
-	if (helper && *helper) {
+	if (helper && *helper && run_helper) {
 		ret = creds_from_helper(helper, host, c);
 		if (ret || c->user)
 			goto out;	/* else not in the store: fall back to auths */
@@ -176,7 +139,7 @@ int creds_from_docker_config(const char *text, size_t len, const char *host,
 		struct strbuf dec = STRBUF_INIT;
 		char *colon;
 
-		if (!enc || base64_decode(&dec, enc, strlen(enc)) < 0 ||
+		if (!enc || decode_base64(&dec, enc, strlen(enc)) < 0 ||
 		    !(colon = memchr(dec.buf, ':', dec.len))) {
 			ret = EXIT_DATA;
 			error("'%s': the auth of '%s' is not base64 of user:password; run docker login again", path, host);
@@ -196,24 +159,13 @@ out:
 	return ret;
 }
 
-int creds_lookup(const char *host, struct creds *c)
+static int from_docker_config(const char *host, struct creds *c)
 {
-	const char *user = getenv("OCI_USERNAME"), *pass = getenv("OCI_PASSWORD");
 	const char *dir = getenv("DOCKER_CONFIG"), *home = getenv("HOME");
 	struct strbuf text = STRBUF_INIT;
 	char *path;
 	int ret;
 
-	memset(c, 0, sizeof(*c));
-	if (pass && *pass) {
-		secret_add(pass);
-		if (!user || !*user)
-			return error_code(EXIT_USAGE, "OCI_PASSWORD is set but OCI_USERNAME is not: set both");
-		c->user = xstrdup(user);
-		c->pass = xstrdup(pass);
-		c->from = xstrdup("OCI_USERNAME/OCI_PASSWORD");
-		return 0;
-	}
 	if (dir && *dir)
 		path = xstrfmt("%s/config.json", dir);
 	else if (home && *home)
@@ -225,10 +177,33 @@ int creds_lookup(const char *host, struct creds *c)
 		strbuf_release(&text);
 		return 0;	/* no docker config: anonymous */
 	}
-	ret = creds_from_docker_config(text.buf, text.len, host, c, path);
+	ret = creds_from_docker_config(text.buf, text.len, host, c, path, 1);
 	free(path);
 	strbuf_release(&text);
 	return ret;
+}
+
+int creds_lookup(const char *host, struct creds *c)
+{
+	const char *user = getenv("OCI_USERNAME"), *pass = getenv("OCI_PASSWORD");
+
+	memset(c, 0, sizeof(*c));
+	if (pass && *pass) {
+		secret_add(pass);
+		if (!user || !*user)
+			return error_code(EXIT_USAGE, "OCI_PASSWORD is set but OCI_USERNAME is not: set both");
+		c->user = xstrdup(user);
+		c->pass = xstrdup(pass);
+		c->from = xstrdup("OCI_USERNAME/OCI_PASSWORD");
+		return 0;
+	}
+	return from_docker_config(host, c);
+}
+
+int creds_lookup_config(const char *host, struct creds *c)
+{
+	memset(c, 0, sizeof(*c));
+	return from_docker_config(host, c);
 }
 
 void challenge_release(struct challenge *ch)

@@ -16,26 +16,6 @@
 #include "util.h"
 #include "oci.h"
 
-int error_code(int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vreport("", fmt, ap);
-	va_end(ap);
-	return code;
-}
-
-char *printable(const char *s)
-{
-	char *out = xstrndup(s, 200);
-
-	for (char *p = out; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
-	return out;
-}
-
 struct source {
 	const char *arg;	/* as the user wrote it */
 	char *path;		/* the archive file or layout directory */
@@ -109,7 +89,7 @@ static int src_locate(struct source *s, const char *name, char **path, long long
 	struct stat st;
 
 	if (!name_safe(name)) {
-		char *shown = printable(name);
+		char *shown = xprintable(name, strlen(name), 200);
 		int ret = error_code(EXIT_DATA, "'%s' refers to the unsafe path '%s'", s->arg, shown);
 
 		free(shown);
@@ -438,7 +418,7 @@ static int load_classic_entry(struct image *img, struct source *s, const struct 
 		b->media_type = xstrdup(MT_OCI_LAYER);
 		if (!b->digest) {
 			if (!digest_valid(diff_ids.v[i])) {
-				char *shown = printable(diff_ids.v[i]);
+				char *shown = xprintable(diff_ids.v[i], strlen(diff_ids.v[i]), 200);
 
 				ret = error_code(EXIT_DATA, "'%s': diff_id '%s' is not a sha256 digest", s->arg, shown);
 				free(shown);

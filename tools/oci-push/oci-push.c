@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "imageref.h"
 #include "json.h"
 #include "util.h"
 #include "oci.h"
@@ -99,27 +99,25 @@ static int find_version(const struct strvec *tags, struct semver *version, const
 }
 
 /* GET /v2/: answers the authentication challenge before anything else. */
-static int ping(struct reg *r, CURL *curl)
+static int ping(struct reg *r)
 {
 	struct reg_req q = { .method = "GET", .url = "/v2/" };
-	struct reg_resp p = REG_RESP_INIT;
-	int ret = reg_do(r, curl, &q, &p);
+	struct http_response p = HTTP_RESPONSE_INIT;
+	int ret = reg_do(r, r->client, &q, &p);
 
-	if (!ret && p.status == 401) {
-		ret = reg_error(r, "'%s' refused the credentials%s%s%s", r->host,
+	if (!ret && p.status == 401)
+		ret = reg_error(r, EXIT_AUTH, "'%s' refused the credentials%s%s%s", r->host,
 				r->creds.from ? " from " : "", r->creds.from ? r->creds.from : "",
 				r->creds.from ? "" : ": set OCI_USERNAME and OCI_PASSWORD, or docker login");
-		reg_fail(r, EXIT_AUTH);
-	} else if (!ret && p.status != 200) {
-		ret = reg_error(r, "'%s' is not an OCI registry (GET /v2/ answered HTTP %ld)", r->host, p.status);
-		reg_fail(r, p.status == 403 ? EXIT_AUTH : EXIT_DATA);
-	}
-	reg_resp_release(&p);
+	else if (!ret && p.status != 200)
+		ret = reg_error(r, p.status == 403 ? EXIT_AUTH : EXIT_DATA,
+				"'%s' is not an OCI registry (GET /v2/ answered HTTP %ld)", r->host, p.status);
+	http_response_release(&p);
 	return ret;
 }
 
 /* Decide every tag: push, keep (moving tags that may not move), or refuse. */
-static int plan_tags(struct reg *r, CURL *curl, const struct push_opts *o, const char *digest,
+static int plan_tags(struct reg *r, const struct push_opts *o, const char *digest,
 		     struct plan *plan)
 {
 	struct strvec existing = STRVEC_INIT;
@@ -143,7 +141,7 @@ static int plan_tags(struct reg *r, CURL *curl, const struct push_opts *o, const
 				     o->tags.v[i]);
 		}
 	}
-	if (need_list && list_tags(r, curl, &existing) < 0)
+	if (need_list && list_tags(r, &existing) < 0)
 		return -1;
 	for (size_t i = 0; i < o->tags.nr && !ret; i++) {
 		struct semver t;
@@ -152,23 +150,21 @@ static int plan_tags(struct reg *r, CURL *curl, const struct push_opts *o, const
 		plan[i].tag = o->tags.v[i];
 		plan[i].move = 1;
 		if (tag_kind(plan[i].tag, &t) == TAG_VERSION) {
-			int found = resolve_tag(r, curl, plan[i].tag, &have);
+			int found = resolve_tag(r, plan[i].tag, &have);
 
 			if (found < 0)
 				ret = -1;
-			else if (!found && strcmp(have, digest) && !o->force) {
-				ret = reg_error(r, "tag '%s' in '%s' already points to %s, not to this push (%s): "
-						"a version is never overwritten; release a new version, or use --force",
+			else if (!found && strcmp(have, digest) && !o->force)
+				ret = reg_error(r, EXIT_CONFLICT, "tag '%s' in '%s' already points to %s, not to this push "
+						"(%s): a version is never overwritten; release a new version, or use --force",
 						plan[i].tag, r->repo, have, digest);
-				reg_fail(r, EXIT_CONFLICT);
-			}
 			free(have);
 			continue;
 		}
 		switch (tag_may_move(plan[i].tag, &version, existing.v, existing.nr, &plan[i].why)) {
 		case -1:
-			ret = reg_error(r, "tag '%s' cannot point to version '%s': %s", plan[i].tag, vtag, plan[i].why);
-			reg_fail(r, EXIT_USAGE);
+			ret = reg_error(r, EXIT_USAGE, "tag '%s' cannot point to version '%s': %s", plan[i].tag, vtag,
+					plan[i].why);
 			break;
 		case 0:
 			plan[i].move = 0;
@@ -180,13 +176,13 @@ static int plan_tags(struct reg *r, CURL *curl, const struct push_opts *o, const
 }
 
 /* Every tag points at the index, and the index lists every platform. */
-static int verify(struct reg *r, CURL *curl, const struct blob *idx, const struct image_set *set,
+static int verify(struct reg *r, const struct blob *idx, const struct image_set *set,
 		  const struct plan *plan, size_t nr)
 {
 	char *path = xstrfmt("/v2/%s/manifests/%s", r->repo, idx->digest);
 	const char *hdrs[] = { ACCEPT_MANIFESTS, NULL };
 	struct reg_req q = { .method = "GET", .url = path, .headers = hdrs };
-	struct reg_resp p = REG_RESP_INIT;
+	struct http_response p = HTTP_RESPONSE_INIT;
 	struct json j;
 	int list, ret = 0;
 
@@ -195,21 +191,18 @@ static int verify(struct reg *r, CURL *curl, const struct blob *idx, const struc
 
 		if (!plan[i].move)
 			continue;
-		if (resolve_tag(r, curl, plan[i].tag, &got) != 0 || strcmp(got, idx->digest)) {
-			ret = reg_error(r, "verifying: tag '%s' points to %s, not to the pushed %s", plan[i].tag,
-					got ? got : "nothing", idx->digest);
-			reg_fail(r, EXIT_DATA);
-		}
+		if (resolve_tag(r, plan[i].tag, &got) != 0 || strcmp(got, idx->digest))
+			ret = reg_error(r, EXIT_DATA, "verifying: tag '%s' points to %s, not to the pushed %s",
+					plan[i].tag, got ? got : "nothing", idx->digest);
 		free(got);
 	}
-	if (ret || reg_do(r, curl, &q, &p) < 0) {
+	if (ret || reg_do(r, r->client, &q, &p) < 0) {
 		free(path);
-		reg_resp_release(&p);
+		http_response_release(&p);
 		return -1;
 	}
 	if (p.status != 200 || json_parse(&j, p.body.buf, p.body.len) < 0) {
-		ret = reg_error(r, "verifying: GET of index %s answered HTTP %ld", idx->digest, p.status);
-		reg_fail(r, EXIT_DATA);
+		ret = reg_error(r, EXIT_DATA, "verifying: GET of index %s answered HTTP %ld", idx->digest, p.status);
 	} else {
 		list = json_get(&j, 0, "manifests");
 		for (size_t i = 0; i < set->nr && !ret; i++) {
@@ -227,20 +220,19 @@ static int verify(struct reg *r, CURL *curl, const struct blob *idx, const struc
 			if (!found) {
 				char *plat = image_platform(img);
 
-				ret = reg_error(r, "verifying: index %s lacks %s (%s)", idx->digest, plat,
+				ret = reg_error(r, EXIT_DATA, "verifying: index %s lacks %s (%s)", idx->digest, plat,
 						img->manifest.digest);
-				reg_fail(r, EXIT_DATA);
 				free(plat);
 			}
 		}
 		json_release(&j);
 	}
 	free(path);
-	reg_resp_release(&p);
+	http_response_release(&p);
 	return ret;
 }
 
-static int push(struct reg *r, CURL *curl, struct image_set *set, const struct push_opts *o)
+static int push(struct reg *r, struct image_set *set, const struct push_opts *o)
 {
 	struct strbuf text = STRBUF_INIT;
 	char hex[SHA256_HEX_LEN + 1];
@@ -255,31 +247,31 @@ static int push(struct reg *r, CURL *curl, struct image_set *set, const struct p
 	idx.media_type = MT_OCI_INDEX;
 	idx.data = text.buf;
 
-	ret = ping(r, curl);
+	ret = ping(r);
 	if (!ret)
-		ret = plan_tags(r, curl, o, idx.digest, plan);
+		ret = plan_tags(r, o, idx.digest, plan);
 	if (!ret)
 		ret = push_blobs(r, set, o);
 	if (!ret)
-		ret = push_manifests(r, curl, set, o);
+		ret = push_manifests(r, set, o);
 	if (!ret && o->dry_run)
 		printf("put index %s\n", idx.digest);
 	else if (!ret)
-		ret = push_index(r, curl, &idx, idx.digest);
+		ret = push_index(r, &idx, idx.digest);
 	for (size_t i = 0; i < o->tags.nr && !ret; i++) {
 		if (!plan[i].move) {
 			if (o->dry_run)
 				printf("keep %s (%s)\n", plan[i].tag, plan[i].why);
 			else
-				reg_note(r, "not moving tag '%s': %s", plan[i].tag, plan[i].why);
+				note("not moving tag '%s': %s", plan[i].tag, plan[i].why);
 		} else if (o->dry_run) {
 			printf("tag %s\n", plan[i].tag);
 		} else {
-			ret = push_index(r, curl, &idx, plan[i].tag);
+			ret = push_index(r, &idx, plan[i].tag);
 		}
 	}
 	if (!ret && !o->dry_run)
-		ret = verify(r, curl, &idx, set, plan, o->tags.nr);
+		ret = verify(r, &idx, set, plan, o->tags.nr);
 	if (!ret && !o->dry_run)
 		printf("%s\n", idx.digest);
 	free(idx.digest);
@@ -288,16 +280,16 @@ static int push(struct reg *r, CURL *curl, struct image_set *set, const struct p
 	return ret;
 }
 
-static int delete_tags(struct reg *r, CURL *curl, const struct strvec *tags, int dry_run)
+static int delete_tags(struct reg *r, const struct strvec *tags, int dry_run)
 {
-	int ret = ping(r, curl);
+	int ret = ping(r);
 
 	for (size_t i = 0; i < tags->nr && !ret; i++) {
 		if (!tag_valid(tags->v[i])) {
 			reg_fail(r, EXIT_USAGE);
 			return error("'%s' is not a valid tag", tags->v[i]);
 		}
-		ret = delete_tag(r, curl, tags->v[i], dry_run);
+		ret = delete_tag(r, tags->v[i], dry_run);
 	}
 	return ret;
 }
@@ -342,7 +334,6 @@ int main(int argc, char **argv)
 	struct image_set set = { 0 };
 	struct reg r;
 	unsigned long n;
-	CURL *curl;
 	int c, ret = 0;
 
 	setup_tool(argv[0]);
@@ -365,10 +356,7 @@ int main(int argc, char **argv)
 		case 'n': o.dry_run = 1; break;
 		case 't': strvec_push(&o.tags, optarg); break;
 		case 'v': verbose++; break;
-		case 'V':
-			puts("oci-push (shipsync) " SHIPSYNC_VERSION);
-			finish_stdout();
-			return EXIT_OK;
+		case 'V': print_version();
 		default: usage(EXIT_USAGE);
 		}
 	}
@@ -381,7 +369,7 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < o.mount_from.nr && !ret; i++) {
 		char *scope = xstrfmt("repository:%s:pull", o.mount_from.v[i]);
 
-		if (!repo_valid(o.mount_from.v[i]))
+		if (!imageref_path_valid(o.mount_from.v[i], strlen(o.mount_from.v[i])))
 			ret = error_code(EXIT_USAGE, "'%s' is not a repository name to mount from", o.mount_from.v[i]);
 
 		reg_add_scope(&r, scope);
@@ -394,16 +382,10 @@ int main(int argc, char **argv)
 	if (!ret)
 		ret = creds_lookup(r.host, &r.creds);
 	if (!ret) {
-		srand((unsigned)time(NULL) ^ (unsigned)getpid());
 		o.progress = !o.dry_run && isatty(2);
-		curl_global_init(CURL_GLOBAL_DEFAULT);
-		curl = curl_easy_init();
-		if (!curl)
-			die_code(EXIT_SYSTEM, "cannot start libcurl");
-		if ((deletes.nr ? delete_tags(&r, curl, &deletes, o.dry_run) : push(&r, curl, &set, &o)) < 0)
+		set_report_hook(progress_clear);
+		if ((deletes.nr ? delete_tags(&r, &deletes, o.dry_run) : push(&r, &set, &o)) < 0)
 			ret = r.exit_code ? r.exit_code : EXIT_NO;
-		curl_easy_cleanup(curl);
-		curl_global_cleanup();
 	}
 	image_set_release(&set);
 	reg_release(&r);

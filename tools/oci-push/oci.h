@@ -7,8 +7,7 @@
 
 #include <pthread.h>
 #include <stddef.h>
-#include <curl/curl.h>
-
+#include "http.h"
 #include "semver.h"
 #include "sha256.h"
 #include "strbuf.h"
@@ -26,12 +25,6 @@
 
 /* Blob contents above this size are never read into memory. */
 #define SMALL_BLOB_MAX (64L << 20)
-
-/* Print the error and return code (for "return error_code(EXIT_DATA, ...)"). */
-int error_code(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/* A copy of s, at most 200 bytes, control characters shown as '?'. */
-char *printable(const char *s);
 
 /* ---- tar.c: an index of an uncompressed tar file ---- */
 
@@ -134,10 +127,12 @@ struct creds {
  * left empty when none are configured; an exit code with the error printed.
  */
 int creds_lookup(const char *host, struct creds *c);
+/* The same, from the docker config only (the host of a token service). */
+int creds_lookup_config(const char *host, struct creds *c);
 void creds_release(struct creds *c);
-/* Parse a docker config.json for host (helpers run through run_command). */
+/* Parse a docker config.json for host; run_helper 0 never starts a credential helper. */
 int creds_from_docker_config(const char *json, size_t len, const char *host,
-			     struct creds *c, const char *path);
+			     struct creds *c, const char *path, int run_helper);
 
 struct challenge {
 	char *scheme;		/* "basic" or "bearer", lowercase */
@@ -147,9 +142,6 @@ struct challenge {
 /* Parse a WWW-Authenticate value: 0, or -1 when it is not one. */
 int challenge_parse(const char *value, struct challenge *ch);
 void challenge_release(struct challenge *ch);
-/* Base64 of len bytes onto sb; decode: 0, or -1 when malformed. */
-void base64_encode(struct strbuf *sb, const void *data, size_t len);
-int base64_decode(struct strbuf *sb, const char *s, size_t len);
 
 /* ---- registry.c: the distribution API client ---- */
 
@@ -159,19 +151,20 @@ struct reg {
 	char *api_host;		/* host[:port] actually contacted */
 	char *base;		/* scheme://api_host */
 	char *repo;
-	char *ca_file;
-	long timeout_ms;	/* a stalled transfer aborts after this */
-	long long deadline_ms;	/* retries of one request stop after this */
-	int max_retries;
+	long stall_ms;		/* a transfer that moves nothing for this long fails */
 	struct creds creds;
+	/* The main thread's client; upload threads share its credentials. */
+	struct http_client *client;
 
-	pthread_mutex_t msg_lock;	/* messages, secrets and exit_code */
 	pthread_mutex_t lock;	/* guards the authentication state below */
-	char *auth;		/* Authorization value, or NULL */
-	int auth_basic;		/* auth holds the Basic credentials */
+	struct http_client *token_client;	/* asks the token service, with its own credentials */
+	int auth_basic;		/* the registry holds the Basic credentials */
 	unsigned auth_gen;
 	char *realm, *service;
+	char *token_user;	/* who asked the token service, for messages */
 	struct strvec scopes;
+
+	pthread_mutex_t fail_lock;
 	int exit_code;		/* the worst failure so far */
 };
 
@@ -182,55 +175,31 @@ struct reg_req {
 	const char *body;	/* body in memory, */
 	size_t body_len;
 	int fd;			/* or body_len bytes of fd from offset (fd > 0) */
-	long long offset;
+	off_t offset;
 	struct sha256_run *hash;/* hash the file body while it streams */
 	struct blob *progress;	/* count bytes sent here */
 	int no_retry;		/* uploads retry at the blob level instead */
-	const char *fixed_auth;	/* send this and never re-authenticate */
 };
 
-/* A hash over a file range that may be sent more than once (retries, chunks). */
-struct sha256_run {
-	struct sha256 h;
-	long long upto;		/* file offset up to which bytes are hashed */
-};
+#define RETRY (-2)
 
-struct reg_resp {
-	long status;
-	struct strbuf body;
-	struct strbuf headers;
-	char *url;		/* the URL that answered (after redirects) */
-	char *fault;		/* no_retry requests: why no response came */
-};
-
-#define REG_RESP_INIT { 0, STRBUF_INIT, STRBUF_INIT, NULL, NULL }
-
+/* Parse REGISTRY/REPOSITORY (the registry host written out): 0, or -1 with the error printed. */
 int reg_init(struct reg *r, const char *reference);
-/* A repository name of the distribution spec (lowercase components). */
-int repo_valid(const char *name);
 void reg_release(struct reg *r);
 /*
  * 0 when a final response arrived (any status); -1 with the error printed.
- * With q->no_retry, -2 when no response came (p->fault says why).
+ * With q->no_retry, RETRY when the attempt failed in a way worth another
+ * (resp->error or resp->status says why), printing nothing.
  */
-int reg_do(struct reg *r, CURL *curl, const struct reg_req *q, struct reg_resp *p);
-void reg_resp_release(struct reg_resp *p);
-/* The last value of header name, malloc'ed, or NULL. */
-char *resp_header(const struct reg_resp *p, const char *name);
-/* Resolve a Location value against the URL it came from, malloc'ed. */
-char *url_resolve(const char *base, const char *ref);
+int reg_do(struct reg *r, struct http_client *c, const struct reg_req *q, struct http_response *resp);
 /* Remember the worst exit code (thread-safe). */
 void reg_fail(struct reg *r, int code);
-/* Thread-safe messages: error returns -1. */
-int reg_error(struct reg *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void reg_note(struct reg *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void reg_warn(struct reg *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Print the error, remember code, return -1. */
+int reg_error(struct reg *r, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Ask for a token covering this scope too (before the first request). */
 void reg_add_scope(struct reg *r, const char *scope);
-/* The exit code a final HTTP status stands for. */
-int status_exit_code(long status);
 /* A short text of the registry's error body ("MANIFEST_INVALID: ..."), malloc'ed. */
-char *reg_error_text(const struct reg_resp *p);
+char *reg_error_text(const struct http_response *p);
 
 /* ---- push.c: blobs, manifests, tags ---- */
 
@@ -246,19 +215,19 @@ struct push_opts {
 
 /* Upload every blob the registry lacks: 0, or -1 (r->exit_code says why). */
 int push_blobs(struct reg *r, struct image_set *set, const struct push_opts *o);
-int push_manifests(struct reg *r, CURL *curl, struct image_set *set, const struct push_opts *o);
+int push_manifests(struct reg *r, struct image_set *set, const struct push_opts *o);
 /* PUT the index under ref (its digest or a tag): 0, or -1. */
-int push_index(struct reg *r, CURL *curl, const struct blob *index, const char *ref);
+int push_index(struct reg *r, const struct blob *index, const char *ref);
 /* The registry's tags, every page: 0, or -1. */
-int list_tags(struct reg *r, CURL *curl, struct strvec *tags);
+int list_tags(struct reg *r, struct strvec *tags);
 /* Digest of a manifest by tag (HEAD): 0 found, 1 absent, -1 failed. */
-int resolve_tag(struct reg *r, CURL *curl, const char *tag, char **digest);
-int delete_tag(struct reg *r, CURL *curl, const char *tag, int dry_run);
+int resolve_tag(struct reg *r, const char *tag, char **digest);
+int delete_tag(struct reg *r, const char *tag, int dry_run);
 
-/* progress.c */
-void progress_start(struct blob **blobs, size_t nr, pthread_mutex_t *lock);
+/* progress.c: bars drawn under the message lock of util.h */
+void progress_start(struct blob **blobs, size_t nr);
 void progress_tick(void);
-/* Erase the bars before a message; the caller holds the message lock. */
+/* Erase the bars before a message (the report hook: the message lock is held). */
 void progress_clear(void);
 void progress_stop(void);
 

@@ -12,16 +12,14 @@
 
 static struct blob **blobs;
 static size_t nr_blobs;
-static pthread_mutex_t *lock;
 static int lines_drawn;
 static long long last_draw;
 static int active;
 
-void progress_start(struct blob **b, size_t nr, pthread_mutex_t *msg_lock)
+void progress_start(struct blob **b, size_t nr)
 {
 	blobs = b;
 	nr_blobs = nr;
-	lock = msg_lock;
 	lines_drawn = 0;
 	last_draw = 0;
 	active = 1;
@@ -81,11 +79,11 @@ void progress_tick(void)
 	now = now_ms();
 	if (now - __atomic_load_n(&last_draw, __ATOMIC_RELAXED) < 100)
 		return;
-	if (pthread_mutex_trylock(lock))
+	if (!report_trylock())
 		return;		/* another thread is drawing */
 	last_draw = now;
 	draw(0);
-	pthread_mutex_unlock(lock);
+	report_unlock();
 }
 
 void progress_clear(void)
@@ -98,9 +96,9 @@ void progress_stop(void)
 {
 	if (!active)
 		return;
-	pthread_mutex_lock(lock);
+	report_lock();
 	draw(1);
 	lines_drawn = 0;
 	active = 0;
-	pthread_mutex_unlock(lock);
+	report_unlock();
 }

@@ -2,6 +2,13 @@
  * An index of an uncompressed tar file: every member's name, data offset and
  * size, so that blobs are streamed straight out of the archive, in parallel,
  * without unpacking it. ustar, GNU long names and pax path/size records.
+ *
+ * Why not libarchive, which the tools link for wheels and sdists: it hands
+ * an entry's bytes out through its own sequential reads and does not say
+ * where in the file they start (archive_read_header_position() gives the
+ * header's offset, and pax or GNU long-name records may sit between that and
+ * the data). Streaming layers with pread() from several threads at once needs
+ * exactly that offset. The reader below is fuzzed (tests/fuzz/oci-push.c).
  */
 #include <errno.h>
 #include <stdlib.h>

@@ -19,16 +19,6 @@
 /* Core metadata larger than this is not metadata. */
 #define METADATA_MAX (8u << 20)
 
-int error_code(int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vreport("", fmt, ap);
-	va_end(ap);
-	return code;
-}
-
 static void strip_dir(const char **path)
 {
 	const char *slash = strrchr(*path, '/');

@@ -57,8 +57,6 @@ struct dist {
 	char blake2_256[65];	/* empty when libcrypto cannot make BLAKE2b-256 */
 };
 
-/* Print the error like error() and return code: "return error_code(EXIT_DATA, ...)". */
-int error_code(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Parse a distribution file name: 0, or -1 with the error printed. */
 int dist_parse_filename(const char *filename, struct dist_name *out);

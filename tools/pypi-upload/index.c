@@ -3,12 +3,12 @@
  * upload form, and trusted publishing's token exchange.
  */
 #include <ctype.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 #include <string.h>
 
+#include "encode.h"
 #include "http.h"
 #include "index.h"
 #include "json.h"
@@ -16,7 +16,6 @@
 
 #define SIMPLE_JSON "application/vnd.pypi.simple.v1+json"
 #define MESSAGE_MAX 300
-#define UPLOAD_RETRIES 5
 
 static void add_remote(struct remote_files *r, char *filename, char *sha256, char *url)
 {
@@ -131,7 +130,7 @@ static int get_listing(const char *url, const char *accept, struct remote_files 
 
 	if (http_request(&req, &resp)) {
 		*status = (int)resp.status;
-		ret = http_exit_code(resp.status);
+		ret = resp.exit_code;
 		http_response_release(&resp);
 		return ret;
 	}
@@ -153,7 +152,7 @@ int index_lookup(const struct target *t, const char *name, const char *version, 
 
 	memset(out, 0, sizeof(*out));
 	strbuf_addf(&url, "%s/pypi/%s/", t->index_url, name);
-	http_urlencode(&url, version);
+	encode_percent(&url, version);
 	strbuf_addstr(&url, "/json");
 	ret = get_listing(url.buf, "Accept: application/json", out, &status);
 	if (!ret && !out->known) {
@@ -168,21 +167,6 @@ int index_lookup(const struct target *t, const char *name, const char *version, 
 	strbuf_release(&url);
 	strbuf_release(&norm);
 	return ret;
-}
-
-static char *basic_auth(const char *user, const char *password)
-{
-	char *plain = xstrfmt("%s:%s", user, password);
-	size_t n = strlen(plain);
-	unsigned char *enc = xmalloc(4 * ((n + 2) / 3) + 1);
-	char *auth;
-
-	EVP_EncodeBlock(enc, (const unsigned char *)plain, (int)n);
-	auth = xstrfmt("Basic %s", (char *)enc);
-	secret_add((char *)enc);
-	free(enc);
-	free(plain);
-	return auth;
 }
 
 static curl_mime *build_mime(CURL *curl, const struct dist *d, const struct form *f)
@@ -260,109 +244,45 @@ static int judge_upload(const struct target *t, const struct dist *d, const stru
 	return ret;
 }
 
-static long env_ms(const char *name, long fallback)
+struct upload_form {
+	const struct dist *d;
+	const struct form *f;
+};
+
+/* The form is made afresh for each attempt: a resent multipart body can go out truncated. */
+static curl_mime *make_form(CURL *curl, void *arg)
 {
-	const char *v = getenv(name);
-	unsigned long n;
+	const struct upload_form *u = arg;
 
-	if (!v || parse_ulong(v, &n) || n == 0 || n > 86400000UL)
-		return fallback;
-	return (long)n;
-}
-
-/* "HTTP 503" in a static buffer: one at a time. */
-static const char *status_text(long status)
-{
-	static char buf[32];
-
-	snprintf(buf, sizeof(buf), "HTTP %ld", status);
-	return buf;
-}
-
-static int retryable(int failed, long status)
-{
-	return failed || status == 408 || status == 429 || status >= 500;
-}
-
-/* How long to wait before attempt n + 1: doubling, half of it random, or Retry-After. */
-static long upload_backoff(const struct http_response *resp, long first, int n)
-{
-	char *after = http_header(resp, "Retry-After");
-	unsigned long secs;
-	long delay = first;
-
-	if (after && !parse_ulong(after, &secs) && secs <= 60) {
-		free(after);
-		return (long)secs * 1000;
-	}
-	free(after);
-	for (int i = 1; i < n && delay < 30000; i++)
-		delay *= 2;
-	return delay / 2 + (long)((unsigned long)now_ms() * 2654435761u % (unsigned long)(delay / 2 + 1));
-}
-
-static void pause_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts))
-		;
+	return build_mime(curl, u->d, u->f);
 }
 
 /*
- * The upload retries on its own, with a fresh form each attempt, because a
- * multipart body is not rewound by every libcurl: http_request() sends it once.
- * A repeat is harmless: the index answers a byte-identical file with 200.
- * Each failed attempt is reported by http_request() with its reason (refused,
- * reset, TLS, 503), so that a fault that is not passing shows what it is.
+ * One request, retried by the one policy of common/http. A repeat is
+ * harmless: the index answers a byte-identical file as "already there".
  */
 int index_upload(const struct target *t, const struct dist *d, const struct form *f)
 {
-	char *auth = basic_auth(t->username, t->password);
-	long first = env_ms("SHIPSYNC_HTTP_RETRY_DELAY_MS", 1000);
-	long long deadline = now_ms() + env_ms("SHIPSYNC_HTTP_DEADLINE_MS", 600000);
+	struct upload_form u = { d, f };
+	struct http_request req = {
+		.url = t->upload_url,
+		.form = make_form,
+		.form_arg = &u,
+		.progress_label = d->filename,
+		.stall_ms = 60000,
+	};
 	struct http_response resp = HTTP_RESPONSE_INIT;
-	int ret = EXIT_TEMPFAIL;
+	int ret;
 
 	note("uploading '%s' (%lld bytes) to '%s'", d->filename, d->size, t->upload_url);
-	for (int attempt = 1;; attempt++) {
-		CURL *curl = curl_easy_init();
-		struct http_request req = {
-			.url = t->upload_url,
-			.auth = auth,
-			.progress_label = d->filename,
-			.timeout_ms = 600000,
-			.no_retry = 1,
-		};
-		long left = (long)(deadline - now_ms()), wait;
-		int failed;
-
-		if (!curl)
-			die_code(EXIT_SYSTEM, "cannot create a libcurl handle");
-		req.deadline_ms = left > 1 ? left : 1;
-		req.timeout_ms = req.deadline_ms;
-		req.mime = build_mime(curl, d, f);
-		failed = http_request(&req, &resp) != 0;
-		curl_mime_free(req.mime);
-		curl_easy_cleanup(curl);
-		if (!retryable(failed, resp.status)) {
-			ret = judge_upload(t, d, &resp);
-			break;
-		}
-		wait = upload_backoff(&resp, first, attempt);
-		if (attempt > UPLOAD_RETRIES || now_ms() + wait >= deadline) {
-			error("uploading '%s' to '%s' failed: %s after %d attempts; try again later "
-			      "(files already sent are not sent again)", d->filename, t->upload_url,
-			      resp.status ? status_text(resp.status) : "no answer", attempt);
-			break;
-		}
-		warn("uploading '%s': %s, retrying in %.1f s (attempt %d of %d)", d->filename,
-		     resp.status ? status_text(resp.status) : "no answer (connection failed or timed out)",
-		     wait / 1000.0, attempt + 1, UPLOAD_RETRIES + 1);
-		pause_ms(wait);
+	if (http_request(&req, &resp)) {
+		ret = resp.exit_code;
+		error("'%s' was not uploaded; run again later (files already sent are not sent again)",
+		      d->filename);
+	} else {
+		ret = judge_upload(t, d, &resp);
 	}
 	http_response_release(&resp);
-	free(auth);
 	return ret;
 }
 
@@ -377,7 +297,7 @@ static int oidc_audience(const struct target *t, char **audience)
 
 	*audience = NULL;
 	if (http_request(&req, &resp)) {
-		ret = http_exit_code(resp.status);
+		ret = resp.exit_code;
 	} else if (resp.status != 200 || json_parse(&j, resp.body.buf, resp.body.len)) {
 		ret = EXIT_AUTH;
 		error("'%s' answered HTTP %ld: this index does not offer trusted publishing; "
@@ -398,17 +318,21 @@ static int oidc_id_token(const char *audience, char **token)
 	const char *request_url = getenv("ACTIONS_ID_TOKEN_REQUEST_URL");
 	char *auth = xstrfmt("Bearer %s", getenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN"));
 	struct strbuf url = STRBUF_INIT;
-	struct http_request req = { .auth = auth };
+	struct http_request req = { 0 };
 	struct http_response resp = HTTP_RESPONSE_INIT;
 	struct json j;
 	int ret = 0;
 
 	*token = NULL;
+	if (http_client_auth(http_default_client(), request_url, auth)) {
+		free(auth);
+		return EXIT_USAGE;
+	}
 	strbuf_addf(&url, "%s%saudience=", request_url, strchr(request_url, '?') ? "&" : "?");
-	http_urlencode(&url, audience);
+	encode_percent(&url, audience);
 	req.url = url.buf;
 	if (http_request(&req, &resp)) {
-		ret = http_exit_code(resp.status);
+		ret = resp.exit_code;
 	} else if (resp.status != 200 || json_parse(&j, resp.body.buf, resp.body.len)) {
 		ret = EXIT_AUTH;
 		error("the CI provider refused an OIDC token (HTTP %ld): does the job have "
@@ -443,13 +367,15 @@ static int oidc_mint(struct target *t, const char *id_token)
 	req.body = body.buf;
 	req.body_len = body.len;
 	if (http_request(&req, &resp)) {
-		ret = http_exit_code(resp.status);
+		ret = resp.exit_code;
 		goto out;
 	}
 	ok = !json_parse(&j, resp.body.buf, resp.body.len);
 	if (ok && resp.status == 200 && (t->password = json_string(&j, json_get(&j, 0, "token")))) {
 		secret_add(t->password);
 		t->username = xstrdup("__token__");
+		if (http_client_basic(http_default_client(), t->upload_url, t->username, t->password))
+			ret = EXIT_USAGE;
 	} else {
 		char *why = ok ? json_string(&j, json_path(&j, 0, "errors.0.description")) : NULL;
 

@@ -22,27 +22,9 @@ static noreturn void usage(int code)
 {
 	fprintf(code ? stderr : stdout,
 		"usage: pypi-upload [-nv] [-c file] [-i index-url] [-r repository] [-U repository-url]\n"
-		"                   [-V version] [-w seconds] [--no-verify] file ...\n");
+		"                   [-R version] [-w seconds] [--no-verify] file ...\n"
+		"       pypi-upload -V | --version\n");
 	exit(code);
-}
-
-/*
- * "--version X" names the release version when X is not a distribution
- * file; "--version" alone prints the program's version.
- */
-static void rewrite_version_option(int argc, char **argv)
-{
-	for (int i = 1; i < argc - 1; i++) {
-		const char *next = argv[i + 1];
-
-		if (!strcmp(argv[i], "--"))
-			return;
-		if (strcmp(argv[i], "--version") || *next == '-' || ends_with(next, ".whl") ||
-		    ends_with(next, ".tar.gz") || ends_with(next, ".zip"))
-			continue;
-		argv[i] = "--release-version";
-		return;
-	}
 }
 
 /* Every file must load and they must all be one release. */
@@ -134,13 +116,6 @@ static int plan(const struct target *t, const struct dist *d, int n, int *send)
 	return ret;
 }
 
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
 /* Read the index back until every file is there with its sha256, or the deadline passes. */
 static int verify(const struct target *t, const struct dist *d, int n)
 {
@@ -216,9 +191,9 @@ int main(int argc, char **argv)
 		{ "no-verify", no_argument, NULL, 'N' },
 		{ "repository", required_argument, NULL, 'r' },
 		{ "repository-url", required_argument, NULL, 'U' },
-		{ "release-version", required_argument, NULL, 'V' },
+		{ "release-version", required_argument, NULL, 'R' },
 		{ "verbose", no_argument, NULL, 'v' },
-		{ "version", optional_argument, NULL, 'P' },
+		{ "version", no_argument, NULL, 'V' },
 		{ "wait", required_argument, NULL, 'w' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -226,11 +201,10 @@ int main(int argc, char **argv)
 	struct target t;
 	struct dist *d;
 	const char *release = NULL;
-	int c, ret, show_version = 0;
+	int c, ret;
 
 	setup_tool(argv[0]);
-	rewrite_version_option(argc, argv);
-	while ((c = getopt_long(argc, argv, "c:hi:nr:U:V:vw:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:hi:nR:r:U:Vvw:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c': o.config_file = optarg; break;
 		case 'h': usage(EXIT_OK);
@@ -239,30 +213,18 @@ int main(int argc, char **argv)
 		case 'N': no_verify = 1; break;
 		case 'r': o.repository = optarg; break;
 		case 'U': o.repository_url = optarg; break;
-		case 'V': release = optarg; break;
+		case 'R': release = optarg; break;
+		case 'V': print_version();
 		case 'v': verbose++; break;
 		case 'w':
 			if (parse_ulong(optarg, &wait_seconds) || wait_seconds > 86400)
 				die_code(EXIT_USAGE, "--wait: '%s' is not a number of seconds (0-86400)", optarg);
-			break;
-		case 'P':
-			if (optarg)
-				release = optarg;
-			else
-				show_version = 1;
 			break;
 		default: usage(EXIT_USAGE);
 		}
 	}
 	argc -= optind;
 	argv += optind;
-	if (show_version && argc)
-		die_code(EXIT_USAGE, "--version with files needs the release version: --version VERSION");
-	if (show_version) {
-		puts("pypi-upload (shipsync) " SHIPSYNC_VERSION);
-		finish_stdout();
-		return EXIT_OK;
-	}
 	if (argc < 1)
 		usage(EXIT_USAGE);
 	if (release && !same_version(release, release))

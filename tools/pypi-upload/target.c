@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "dist.h"
+#include "http.h"
 #include "target.h"
 #include "util.h"
 
@@ -190,7 +191,8 @@ static int resolve_url(struct target *t, const struct target_options *o, const s
 }
 
 /* The username and password of the first place that has them. */
-static int resolve_credentials(struct target *t, const struct pypirc_repo *rc, int rc_usable)
+static int resolve_credentials(struct target *t, const struct pypirc_repo *rc, int rc_usable,
+			       char *url_user, char *url_password)
 {
 	if ((t->password = env("PYPI_TOKEN"))) {
 		t->username = xstrdup("__token__");
@@ -203,6 +205,10 @@ static int resolve_credentials(struct target *t, const struct pypirc_repo *rc, i
 		t->username = xstrdup(rc->username ? rc->username : "__token__");
 		t->password = xstrdup(rc->password);
 		t->source = "~/.pypirc";
+	} else if (url_password) {
+		t->username = xstrdup(url_user ? url_user : "__token__");
+		t->password = xstrdup(url_password);
+		t->source = "the repository URL";
 	} else if (getenv("ACTIONS_ID_TOKEN_REQUEST_URL") && getenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN")) {
 		t->trusted_publishing = 1;
 		t->source = "trusted publishing";
@@ -213,7 +219,36 @@ static int resolve_credentials(struct target *t, const struct pypirc_repo *rc, i
 			     "a password in ~/.pypirc, or run in CI with trusted publishing (id-token: write)");
 	}
 	secret_add(t->password);
+	/* Bound to the upload URL's origin: no other host ever receives them. */
+	if (http_client_basic(http_default_client(), t->upload_url, t->username, t->password))
+		return EXIT_USAGE;
 	return 0;
+}
+
+/* Take user:password off *url: as pip and twine do, they are credentials, never shown. */
+static int take_userinfo(char **url, char **user, char **password)
+{
+	char *clean = http_url_split_userinfo(*url, user, password);
+
+	if (!clean)
+		return error_code(EXIT_USAGE, "'%s' is not an http(s) URL", *url);
+	free(*url);
+	*url = clean;
+	return 0;
+}
+
+/* user:password in the read URL are for reading only, from that URL's origin. */
+static int read_credentials(struct target *t)
+{
+	char *user = NULL, *password = NULL;
+	int ret = take_userinfo(&t->index_url, &user, &password);
+
+	if (!ret && password && http_client_basic(http_default_client(), t->index_url,
+						  user ? user : "", password))
+		ret = EXIT_USAGE;
+	free(user);
+	free(password);
+	return ret;
 }
 
 int target_resolve(struct target *t, const struct target_options *o)
@@ -221,6 +256,7 @@ int target_resolve(struct target *t, const struct target_options *o)
 	struct pypirc_repo rc;
 	struct strbuf root = STRBUF_INIT;
 	const char *section = o->repository ? o->repository : "pypi", *section_url;
+	char *url_user = NULL, *url_password = NULL;
 	int found, ret;
 
 	memset(t, 0, sizeof(*t));
@@ -231,12 +267,15 @@ int target_resolve(struct target *t, const struct target_options *o)
 		goto out;
 	/* A .pypirc password goes only to its own section's URL, unless -r chose the section. */
 	section_url = rc.url ? rc.url : known_repository(section);
-	ret = resolve_credentials(t, &rc, !found && (o->repository ||
-						     (section_url && !strcmp(section_url, t->upload_url))));
-	if (ret)
+	found = !found && (o->repository || (section_url && !strcmp(section_url, t->upload_url)));
+	if ((ret = take_userinfo(&t->upload_url, &url_user, &url_password)))
+		goto out;
+	if ((ret = resolve_credentials(t, &rc, found, url_user, url_password)))
 		goto out;
 	if (o->index_url) {
 		t->index_url = xstrdup(o->index_url);
+		if ((ret = read_credentials(t)))
+			goto out;
 	} else if (index_root(&root, t->upload_url)) {
 		ret = EXIT_USAGE;
 		error("'%s' is not an http(s) URL", t->upload_url);
@@ -249,6 +288,8 @@ int target_resolve(struct target *t, const struct target_options *o)
 out:
 	pypirc_repo_release(&rc);
 	strbuf_release(&root);
+	free(url_user);
+	free(url_password);
 	return ret;
 }
 

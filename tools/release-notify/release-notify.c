@@ -24,18 +24,6 @@ struct message {
 	int nartifacts;
 };
 
-static int error_code(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int error_code(int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vreport("", fmt, ap);
-	va_end(ap);
-	return code;
-}
-
 static noreturn void usage(int code)
 {
 	fprintf(code ? stderr : stdout,
@@ -203,7 +191,7 @@ static int post(const char *url, const struct strbuf *body)
 
 	note("sending %zu bytes to the webhook", body->len);
 	if (http_request(&req, &resp))
-		ret = resp.status ? http_exit_code(resp.status) : EXIT_TEMPFAIL;
+		ret = resp.exit_code;
 	else if (resp.status >= 200 && resp.status < 300)
 		ret = EXIT_OK;
 	else
@@ -211,6 +199,38 @@ static int post(const char *url, const struct strbuf *body)
 				 resp.body.len ? resp.body.buf : "no message");
 	http_response_release(&resp);
 	return ret;
+}
+
+/*
+ * A webhook URL is a secret in every part that names it: a server echoing
+ * the path in a 404, or a retry warning, must show none of it.
+ */
+static void register_webhook(const char *url)
+{
+	const char *host = strstr(url, "://"), *path;
+	struct strbuf part = STRBUF_INIT;
+
+	secret_add(url);
+	host = host ? host + 3 : url;
+	path = host + strcspn(host, "/?#");
+	secret_add(path);
+	for (const char *p = path; *p; ) {
+		size_t n;
+		int digits = 0;
+
+		p += strspn(p, "/?&=#");
+		n = strcspn(p, "/?&=#");
+		for (size_t i = 0; i < n; i++)
+			digits |= p[i] >= '0' && p[i] <= '9';
+		/* Ids and tokens, not words such as "services" or "webhooks". */
+		if (n >= 16 || (n >= 4 && digits)) {
+			strbuf_reset(&part);
+			strbuf_add(&part, p, n);
+			secret_add(part.buf);
+		}
+		p += n;
+	}
+	strbuf_release(&part);
 }
 
 static int check_text(const char *what, const char *s)
@@ -253,10 +273,7 @@ int main(int argc, char **argv)
 		case 'n': dry_run = 1; break;
 		case 'p': m.project = optarg; break;
 		case 's': m.step = optarg; break;
-		case 'V':
-			puts("release-notify (shipsync) " SHIPSYNC_VERSION);
-			finish_stdout();
-			return EXIT_OK;
+		case 'V': print_version();
 		case 'v': verbose++; break;
 		default: usage(EXIT_USAGE);
 		}
@@ -281,7 +298,7 @@ int main(int argc, char **argv)
 
 	url = getenv(variable);
 	if (url && *url)
-		secret_add(url);
+		register_webhook(url);
 	if (!url || !*url)
 		ret = error_code(EXIT_USAGE, "no webhook URL: set %s (it is a secret, so never an argument)", variable);
 	else if (!starts_with(url, "https://") && !starts_with(url, "http://"))
