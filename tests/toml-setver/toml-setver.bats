@@ -194,8 +194,8 @@ set_and_check() {
 	cp "$FIX/setuptools.toml" f.toml
 	run --separate-stderr toml-setver -n f.toml 9.0.0
 	[ "$status" -eq 0 ]
-	[ -z "$output" ]
-	[ "$stderr" = "toml-setver: would change f.toml:8: [project] version '1.2.3' -> '9.0.0'" ]
+	[ -z "$stderr" ]
+	[ "$output" = "would change f.toml:8: [project] version '1.2.3' -> '9.0.0'" ]
 	cmp "$FIX/setuptools.toml" f.toml
 }
 

@@ -119,9 +119,10 @@ static int with_towncrier(const char *path, const char *output, const struct str
 	ret = towncrier_stage(path, text, o->version, o->date, &out, &fragments);
 	if (!ret && !dry_run)
 		ret = write_output(output, &out);
-	if (!ret && (dry_run || !strcmp(output, "-")))
-		note("towncrier would consume:\n%s", fragments.buf);
-	else if (!ret)
+	if (!ret && dry_run)
+		printf("would write version %s to '%s' with towncrier, consuming:\n%s", o->version, output,
+		       fragments.buf);
+	else if (!ret && strcmp(output, "-"))
 		fputs(fragments.buf, stdout);
 	strbuf_release(&out);
 	strbuf_release(&fragments);
@@ -152,7 +153,7 @@ int main(int argc, char **argv)
 	int c, dry_run = 0, ret;
 
 	setup_tool(argv[0]);
-	while ((c = getopt_long(argc, argv, "d:e:f:hno:t:vx:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:e:f:hno:t:Vvx:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd': date_opt = optarg; break;
 		case 'e': entries_path = optarg; break;
@@ -163,7 +164,7 @@ int main(int argc, char **argv)
 		case 't': o.tag_prefix = optarg; break;
 		case 'v': verbose++; break;
 		case 'x': extract_version = optarg; break;
-		case 'V': puts("changelog-prepend (shipsync) " SHIPSYNC_VERSION); return EXIT_OK;
+		case 'V': print_version();
 		default: usage(EXIT_USAGE);
 		}
 	}
@@ -222,7 +223,8 @@ int main(int argc, char **argv)
 	if (ret)
 		goto out;
 	if (dry_run)
-		note("would write version %s (%zu bytes) to '%s'", o.version, out.len, output);
+		printf("would write version %s dated %s (%zu bytes) to '%s'\n", o.version, o.date, out.len,
+		       output);
 	else
 		ret = write_output(output, &out);
 	if (!ret)

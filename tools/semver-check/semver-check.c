@@ -16,7 +16,7 @@
 
 enum mode { VALIDATE, COMPARE, PREDICATE, SORT, MAX, MAX_STABLE, BUMP, FIELD, PEP440, SEMVER, DOCKER_TAG };
 enum predicate { GT, GE, LT, LE, EQ, NE };
-enum { OPT_GT = 256, OPT_GE, OPT_LT, OPT_LE, OPT_EQ, OPT_NE, OPT_PREID, OPT_PREID_BASE, OPT_VERSION };
+enum { OPT_GT = 256, OPT_GE, OPT_LT, OPT_LE, OPT_EQ, OPT_NE, OPT_PREID, OPT_PREID_BASE };
 
 /* One version read as SemVer, or as PEP 440 with -P: sorting moves it, keep it small. */
 union version {
@@ -47,14 +47,14 @@ struct request {
 static noreturn void usage(int code)
 {
 	fprintf(code ? stderr : stdout,
-		"usage: %s [-qV] version ...\n"
-		"       %s [-V] --compare a b\n"
-		"       %s [-V] --gt | --ge | --lt | --le | --eq | --ne a b\n"
-		"       %s [-kqrVv] --sort [file]\n"
-		"       %s [-kVv] --max | --max-stable [file]\n"
-		"       %s [-V] --bump level [--preid id] [--preid-base 0|1|false] version\n"
-		"       %s [-V] --field major|minor|patch|prerelease|build version\n"
-		"       %s [-V] --pep440 | --semver | --docker-tag version\n"
+		"usage: %s [-aq] version ...\n"
+		"       %s [-a] --compare a b\n"
+		"       %s [-a] --gt | --ge | --lt | --le | --eq | --ne a b\n"
+		"       %s [-akqrv] --sort [file]\n"
+		"       %s [-akv] --max | --max-stable [file]\n"
+		"       %s [-a] --bump level [--preid id] [--preid-base 0|1|false] version\n"
+		"       %s [-a] --field major|minor|patch|prerelease|build version\n"
+		"       %s [-a] --pep440 | --semver | --docker-tag version\n"
 		"       %s -P [-q] version ...\n"
 		"       %s -P --compare | --gt | --ge | --lt | --le | --eq | --ne a b\n"
 		"       %s -P [-kqrv] --sort | --max | --max-stable [file]\n"
@@ -364,7 +364,7 @@ static int derive(const struct request *r, const char *arg)
 }
 
 static const struct option options[] = {
-	{ "allow-v", no_argument, NULL, 'V' },
+	{ "allow-v", no_argument, NULL, 'a' },
 	{ "bump", required_argument, NULL, 'b' },
 	{ "compare", no_argument, NULL, 'c' },
 	{ "docker-tag", no_argument, NULL, 'd' },
@@ -388,7 +388,7 @@ static const struct option options[] = {
 	{ "skip-invalid", no_argument, NULL, 'k' },
 	{ "sort", no_argument, NULL, 's' },
 	{ "verbose", no_argument, NULL, 'v' },
-	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -456,11 +456,11 @@ int main(int argc, char **argv)
 	int c;
 
 	setup_tool(argv[0]);
-	while ((c = getopt_long(argc, argv, "PSVb:cdf:hkMmpqrsv", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "PSVab:cdf:hkMmpqrsv", options, NULL)) != -1) {
 		switch (c) {
 		case 'P': pep = 1; break;
 		case 'S': set_mode(&r, SEMVER); break;
-		case 'V': parse_flags |= SEMVER_ALLOW_V; break;
+		case 'a': parse_flags |= SEMVER_ALLOW_V; break;
 		case 'b': set_mode(&r, BUMP); r.level = optarg; break;
 		case 'c': set_mode(&r, COMPARE); break;
 		case 'd': set_mode(&r, DOCKER_TAG); break;
@@ -480,7 +480,7 @@ int main(int argc, char **argv)
 			break;
 		case OPT_PREID: r.preid = optarg; break;
 		case OPT_PREID_BASE: r.base_arg = optarg; break;
-		case OPT_VERSION: puts("semver-check (shipsync) " SHIPSYNC_VERSION); finish_stdout(); return EXIT_OK;
+		case 'V': print_version();
 		default: usage(EXIT_USAGE);
 		}
 	}

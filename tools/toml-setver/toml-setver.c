@@ -91,18 +91,25 @@ static int check_new_version(const char *version)
 	return -1;
 }
 
-/* On stderr: where the version is, and what it becomes when version is set. */
+/*
+ * Where the version is, and what it becomes when version is set: the plan
+ * of a dry run on stdout, like every tool's; a note on stderr otherwise.
+ */
 static void say_found(const struct toml_doc *doc, const char *path,
 		      const struct pyproject_version *found, const char *version, int dry_run)
 {
+	struct strbuf sb = STRBUF_INIT;
 	unsigned line, column;
 
 	toml_position(doc->buf, doc->len, found->node->start, &line, &column);
-	fprintf(stderr, "%s: %s%s:%u: %s version '%s'", progname, dry_run ? "would change " : "",
-		shown_name(path), line, found->table, found->node->str);
+	strbuf_addf(&sb, "%s:%u: %s version '%s'", shown_name(path), line, found->table, found->node->str);
 	if (version)
-		fprintf(stderr, " -> '%s'", version);
-	fputc('\n', stderr);
+		strbuf_addf(&sb, " -> '%s'", version);
+	if (dry_run)
+		printf("would change %s\n", sb.buf);
+	else
+		note("%s", sb.buf);
+	strbuf_release(&sb);
 }
 
 /* Write the result: stdout for "-", else an atomic replace of the real file. */
@@ -301,9 +308,12 @@ static int set_version(const struct places *pl, const char *pyproject, const cha
 	if (pl->vcs)
 		warn("%s derives the version from git tags: nothing to write for it", pl->vcs);
 	n = new_contents(pl, version, files);
-	for (size_t i = 0; i < pl->nr && (dry_run || verbose); i++)
-		fprintf(stderr, "%s: %s%s:%u: %s '%s' -> '%s'\n", progname, dry_run ? "would change " : "",
-			pl->p[i].path, pl->p[i].line, pl->p[i].what, pl->p[i].version, version);
+	for (size_t i = 0; i < pl->nr && dry_run; i++)
+		printf("would change %s:%u: %s '%s' -> '%s'\n", pl->p[i].path, pl->p[i].line, pl->p[i].what,
+		       pl->p[i].version, version);
+	for (size_t i = 0; i < pl->nr && !dry_run; i++)
+		note("%s:%u: %s '%s' -> '%s'", pl->p[i].path, pl->p[i].line, pl->p[i].what, pl->p[i].version,
+		     version);
 	if (output && (n > 1 || (n == 1 && strcmp(files[0].path, pyproject)))) {
 		error("the version lives in '%s', not only in '%s': use -O to get every file that changes",
 		      strcmp(files[0].path, pyproject) ? files[0].path : files[1].path, pyproject);
@@ -345,7 +355,7 @@ int main(int argc, char **argv)
 	int get = 0, show = 0, dry_run = 0, code, c;
 
 	setup_tool(argv[0]);
-	while ((c = getopt_long(argc, argv, "ghlO:o:nt:v", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "ghlO:o:nt:Vv", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'g': get = 1; break;
 		case 'h': usage(EXIT_OK);
@@ -355,10 +365,7 @@ int main(int argc, char **argv)
 		case 'o': output = optarg; break;
 		case 't': table = parse_table(optarg); break;
 		case 'v': verbose++; break;
-		case 'V':
-			printf("toml-setver (shipsync) %s\n", SHIPSYNC_VERSION);
-			finish_stdout();
-			return EXIT_OK;
+		case 'V': print_version();
 		default: usage(EXIT_USAGE);
 		}
 	}
