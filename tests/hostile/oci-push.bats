@@ -45,10 +45,6 @@ registry() {
 	JSON
 }
 
-json_str() {
-	"$PY3" -c 'import json, sys; print(json.dumps(sys.argv[1]))' "$1"
-}
-
 bearer() {
 	echo "Bearer realm=\"$1\",service=\"hostile-registry\""
 }
