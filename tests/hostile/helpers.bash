@@ -8,6 +8,7 @@
 #   sentinel NAME         a fresh secret in $NAME, remembered in SECRETS
 #   no_leak ORIGIN...     no request to any other origin carried a credential
 #                         header or any of SECRETS
+#   only_at ORIGIN NEEDLE...  the NEEDLEs reached no origin but ORIGIN
 #   no_secret_in TEXT...  none of SECRETS in TEXT
 #   seen ORIGIN [seen.py count options]   how many such requests ORIGIN got
 #   json_str TEXT         TEXT as a JSON string, for rules
@@ -77,6 +78,15 @@ no_leak() {
 	for o; do args+=(--except "$o"); done
 	"$PY3" "$HOSTILE/seen.py" "$LOG" leaks "${args[@]}" -- "${SECRETS[@]}" || {
 		echo "the secret reached another origin (above)" >&2
+		return 1
+	}
+}
+
+only_at() {
+	local origin=$1
+	shift
+	"$PY3" "$HOSTILE/seen.py" "$LOG" leaks --needles-only --except "$origin" -- "$@" || {
+		echo "a secret of $origin reached another origin (above)" >&2
 		return 1
 	}
 }

@@ -1,13 +1,14 @@
 #!/usr/bin/python3
 """What the hostile server received, from its log.
 
-usage: seen.py LOG leaks [--except ORIGIN]... [NEEDLE...]
+usage: seen.py LOG leaks [--needles-only] [--except ORIGIN]... [NEEDLE...]
        seen.py LOG count [--origin ORIGIN] [--method RE] [--path RE] [--header NAME=RE]
                          [--auth VALUE] [--no-auth]
 
 leaks prints every request that reached an origin not listed with --except
 and carried an Authorization, Proxy-Authorization or Cookie header, or any
-NEEDLE in its target, a header or its body; it exits 1 when there was one.
+NEEDLE in its target, a header or its body (with --needles-only: any
+NEEDLE); it exits 1 when there was one.
 count prints how many requests match every condition given: the origin
 exactly, the method whole, the path and a header's value searched, the
 Authorization header exactly VALUE, or no Authorization header at all.
@@ -28,12 +29,12 @@ def load(path):
         return []
 
 
-def leaks(entries, allowed, needles):
+def leaks(entries, allowed, needles, needles_only):
     found = []
     for e in entries:
         if e["origin"] in allowed:
             continue
-        why = [f"header {k}" for k, _ in e["headers"] if k.lower() in CREDENTIAL_HEADERS]
+        why = [] if needles_only else [f"header {k}" for k, _ in e["headers"] if k.lower() in CREDENTIAL_HEADERS]
         texts = [e["path"], e["body"]] + [v for _, v in e["headers"]]
         why += [f"'{n}'" for n in needles if any(n in t for t in texts)]
         if why:
@@ -70,6 +71,7 @@ def main():
     sub = ap.add_subparsers(dest="what", required=True)
     lk = sub.add_parser("leaks")
     lk.add_argument("--except", dest="allowed", action="append", default=[])
+    lk.add_argument("--needles-only", action="store_true")
     lk.add_argument("needles", nargs="*")
     ct = sub.add_parser("count")
     ct.add_argument("--origin")
@@ -83,7 +85,7 @@ def main():
     if a.what == "count":
         print(count(entries, a))
         return 0
-    found = leaks(entries, set(a.allowed), [n for n in a.needles if n])
+    found = leaks(entries, set(a.allowed), [n for n in a.needles if n], a.needles_only)
     for line in found:
         print(line)
     return 1 if found else 0
