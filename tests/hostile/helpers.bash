@@ -10,12 +10,15 @@
 #                         header or any of SECRETS
 #   only_at ORIGIN NEEDLE...  the NEEDLEs reached no origin but ORIGIN
 #   no_secret_in TEXT...  none of SECRETS in TEXT
+#   no_part_in TEXT...    not even eight characters in a row of any of PARTS
+#                         (random secrets: a cut message must not show half)
+#   random_text SET N     N random characters of the tr(1) SET
 #   seen ORIGIN [seen.py count options]   how many such requests ORIGIN got
 #   json_str TEXT         TEXT as a JSON string, for rules
 # Every process started here is stopped by stop_hostile (call it from teardown).
 
 HOSTILE=$TOP/tests/hostile
-SECRETS=()
+SECRETS=() PARTS=()
 
 hostile() {
 	local dir=$BATS_TEST_TMPDIR/hostile tls=() i name port
@@ -101,6 +104,24 @@ no_secret_in() {
 			return 1
 		done
 	done
+}
+
+no_part_in() {
+	local text part i
+	for text; do
+		for part in "${PARTS[@]}"; do
+			for ((i = 0; i + 8 <= ${#part}; i++)); do
+				[[ $text == *"${part:i:8}"* ]] || continue
+				echo "'${part:i:8}' of a secret is shown:" >&2
+				echo "$text" >&2
+				return 1
+			done
+		done
+	done
+}
+
+random_text() {
+	LC_ALL=C tr -dc "$1" </dev/urandom | head -c "$2"
 }
 
 seen() {
