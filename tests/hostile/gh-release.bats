@@ -58,21 +58,27 @@ api() {
 	JSON
 }
 
-@test "a Link rel=next page on another host is read without the token" {
+@test "Link rel=next pages on another host, then another port, are read without the token" {
+	local next='; rel=\"next\"'
 	github "[
 	{\"listener\": \"a\", \"host\": \"^127[.]\", \"method\": \"GET\", \"path\": \"^/repos/acme/app/releases[?]\", \"auth\": true,
-	 \"headers\": {\"Link\": \"<{other_host}/repos/acme/app/releases?per_page=100&page=2>; rel=\\\"next\\\"\"},
-	 \"json\": [$(release 2 v1.0.0 false '{self}/upload')]},
+	 \"headers\": {\"Link\": \"<{other_host}/repos/acme/app/releases?per_page=100&page=2>$next\"},
+	 \"json\": [$(release 3 v1.0.0 false '{self}/upload')]},
 	{\"host\": \"^localhost\", \"method\": \"GET\", \"path\": \"^/repos/acme/app/releases[?]\",
-	 \"json\": [$(release 1 v0.9.0 false '{self}/upload')]},
+	 \"headers\": {\"Link\": \"<{b}/repos/acme/app/releases?per_page=100&page=3>$next\"},
+	 \"json\": [$(release 2 v0.9.0 false '{self}/upload')]},
+	{\"listener\": \"b\", \"method\": \"GET\", \"path\": \"^/repos/acme/app/releases[?]\",
+	 \"json\": [$(release 1 v0.8.0 false '{self}/upload')]},
 	$(api)]"
 	run --separate-stderr gh-release list
 	clean "$A"
 	[ "$status" -eq 0 ] || { echo "$stderr"; show_log; false; }
-	[ "${lines[0]}" = "v1.0.0	published	2	https://github.example/acme/app/releases/tag/v1.0.0" ]
-	[ "${lines[1]}" = "v0.9.0	published	1	https://github.example/acme/app/releases/tag/v0.9.0" ]
+	[ "${lines[0]}" = "v1.0.0	published	3	https://github.example/acme/app/releases/tag/v1.0.0" ]
+	[ "${lines[1]}" = "v0.9.0	published	2	https://github.example/acme/app/releases/tag/v0.9.0" ]
+	[ "${lines[2]}" = "v0.8.0	published	1	https://github.example/acme/app/releases/tag/v0.8.0" ]
 	[ "$(seen "$A" --path '^/repos/acme/app/releases' --auth "$BEARER")" -eq 1 ]
-	[ "$(seen "$A_ALIAS" --path 'page=2' --no-auth)" -eq 1 ]
+	[ "$(seen "$A_ALIAS" --path 'page=2$' --no-auth)" -eq 1 ]
+	[ "$(seen "$B" --path 'page=3$' --no-auth)" -eq 1 ]
 }
 
 @test "an upload_url on another host gets the asset but not the token" {

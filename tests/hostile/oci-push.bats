@@ -49,26 +49,30 @@ bearer() {
 	echo "Bearer realm=\"$1\",service=\"hostile-registry\""
 }
 
-# The token realm on the registry's origin redirects (STATUS) to another host.
+# The token realm on the registry's origin redirects (STATUS) to TARGET:
+# another host ({other_host}) or another port ({b}).   realm_redirect STATUS TARGET
 realm_redirect() {
+	local target
 	hostile "[
 	{\"listener\": \"a\", \"host\": \"^127[.]\", \"path\": \"^/token\", \"status\": $1,
-	 \"headers\": {\"Location\": \"{other_host}{path}\"}},
-	{\"host\": \"^localhost\", \"path\": \"^/token\", \"status\": 401, \"json\": {\"details\": \"who are you\"}},
+	 \"headers\": {\"Location\": \"$2{path}\"}},
+	{\"path\": \"^/token\", \"status\": 401, \"json\": {\"details\": \"who are you\"}},
 	$(registry a "$(bearer '{self}/token')")]"
 	run --separate-stderr oci-push -t v1.0.0 "${A#http://}/acme/app" amd64.tar
 	clean "$A"
 	[ "$status" -eq 5 ] || { echo "$stderr"; show_log; false; }
 	[ "$(seen "$A" --path '^/token' --auth "$BASIC")" -ge 1 ]
-	[ "$(seen "$A_ALIAS" --path '^/token' --no-auth)" -ge 1 ]
+	target=$A_ALIAS
+	[ "$2" = '{other_host}' ] || target=$B
+	[ "$(seen "$target" --path '^/token' --no-auth)" -ge 1 ]
 }
 
 @test "a token realm that redirects (302) to another host gets the password, the other host does not" {
-	realm_redirect 302
+	realm_redirect 302 '{other_host}'
 }
 
-@test "a token realm that redirects (307) to another host gets the password, the other host does not" {
-	realm_redirect 307
+@test "a token realm that redirects (307) to another port gets the password, the other port does not" {
+	realm_redirect 307 '{b}'
 }
 
 @test "an https registry's realm that redirects to http: nothing goes in clear" {
@@ -106,19 +110,19 @@ realm_redirect() {
 	[ "$(seen "$A_ALIAS" --auth "Bearer $TOKEN")" -eq 0 ]
 }
 
-@test "a blob upload whose POST answers a Location on another host: the PUT goes there bare" {
+@test "a blob upload whose POST answers a Location on another port: the PUT goes there bare" {
 	hostile "[
 	{\"listener\": \"a\", \"host\": \"^127[.]\", \"method\": \"HEAD\", \"path\": \"/blobs/sha256:\", \"status\": 404},
 	{\"listener\": \"a\", \"host\": \"^127[.]\", \"method\": \"POST\", \"path\": \"^/v2/acme/app/blobs/uploads/\$\",
-	 \"auth\": true, \"status\": 202, \"headers\": {\"Location\": \"{other_host}/storage/upload-1?state=x\"}},
-	{\"host\": \"^localhost\", \"method\": \"PUT\", \"path\": \"^/storage/upload-1[?]state=x&digest=sha256\", \"status\": 201},
+	 \"auth\": true, \"status\": 202, \"headers\": {\"Location\": \"{b}/storage/upload-1?state=x\"}},
+	{\"listener\": \"b\", \"method\": \"PUT\", \"path\": \"^/storage/upload-1[?]state=x&digest=sha256\", \"status\": 201},
 	$(registry a 'Basic realm="hostile"')]"
 	run --separate-stderr oci-push -t v1.0.0 "${A#http://}/acme/app" amd64.tar
 	clean "$A"
 	[ "$status" -eq 0 ] || { echo "$stderr"; show_log; false; }
 	[[ $output =~ ^sha256:[0-9a-f]{64}$ ]]
 	[ "$(seen "$A" --method POST --path /blobs/uploads/ --auth "$BASIC")" -ge 3 ]
-	[ "$(seen "$A_ALIAS" --method PUT --path '^/storage/upload-1' --no-auth)" -ge 3 ]
+	[ "$(seen "$B" --method PUT --path '^/storage/upload-1' --no-auth)" -ge 3 ]
 }
 
 @test "a manifest GET redirected to another host goes there without credentials" {
