@@ -1,8 +1,8 @@
 #!/usr/bin/env bats
 # gh-release against an API that hands back URLs on another host: a Link
-# rel=next page, an upload_url, a browser_download_url, a redirect. The
-# token goes to GITHUB_API_URL's origin (and GITHUB_UPLOADS_URL's) only,
-# and never shows in any output.
+# rel=next page, an upload_url, a browser_download_url, a redirect; and one
+# that echoes the token in an error. The token goes to GITHUB_API_URL's
+# origin (and GITHUB_UPLOADS_URL's) only, and never shows in any output.
 
 bats_require_minimum_version 1.5.0
 load ../lib/common
@@ -136,4 +136,28 @@ api() {
 		[[ $stderr == *"/repos/acme/app/releases?per_page=100: 307"* ]]
 	done
 	[ "$(seen "$A" --path '^/repos/acme/app/releases' --auth "$BEARER")" -eq 4 ]
+}
+
+@test "an error body that echoes the token shows none of it, whole or cut in two" {
+	local pad
+	GITHUB_TOKEN=ghp_$(random_text A-Za-z0-9 36)
+	BEARER="Bearer $GITHUB_TOKEN"
+	SECRETS+=("$GITHUB_TOKEN")
+	PARTS=("$GITHUB_TOKEN")
+	# The message shows the first 200 bytes of a body that is not JSON: end them half way into the token.
+	pad=$(printf '%*s' $((200 - ${#BEARER} + ${#GITHUB_TOKEN} / 2)) '' | tr ' ' .)
+	github "[
+	{\"listener\": \"a\", \"path\": \"^/repos/acme/app/releases[?]\", \"auth\": true, \"times\": 1,
+	 \"status\": 400, \"body\": \"you sent {header:authorization}\"},
+	{\"listener\": \"a\", \"path\": \"^/repos/acme/app/releases[?]\", \"auth\": true,
+	 \"status\": 400, \"body\": \"$pad{header:authorization}\"},
+	$(api)]"
+	for cut in whole half; do
+		run --separate-stderr gh-release list
+		clean "$A"
+		no_part_in "$output" "$stderr"
+		[ "$status" -eq 3 ] || { echo "$stderr"; false; }
+		[[ $stderr == *"/repos/acme/app/releases?per_page=100: 400 "* ]]
+	done
+	[ "$(seen "$A" --auth "$BEARER")" -eq 2 ]
 }

@@ -3,8 +3,9 @@
 # token realms that redirect to another host or to plain http, realms on
 # another host, upload locations, manifest reads and tag pages on another
 # host, names that only look like loopback, an https registry naming an
-# http realm. The registry's password must reach the registry (or the realm
-# it trusts) and nothing else, and never show in any output.
+# http realm, an error that echoes the credential. The registry's password
+# must reach the registry (or the realm it trusts) and nothing else, and
+# never show in any output.
 
 bats_require_minimum_version 1.5.0
 load ../lib/common
@@ -182,4 +183,17 @@ realm_redirect() {
 		[[ $stderr == *"over plain http: refusing"* ]]
 	done
 	[ "$(seen "$S" --method GET --path '^/v2/$')" -eq 2 ]
+}
+
+@test "an error that echoes the credential shows none of it" {
+	PARTS=("$PASSWORD" "${BASIC#Basic }")
+	hostile "[
+	{\"listener\": \"a\", \"method\": \"PUT\", \"path\": \"/manifests/\", \"auth\": true, \"status\": 400,
+	 \"json\": {\"errors\": [{\"code\": \"DENIED\", \"message\": \"not for {header:authorization}\"}]}},
+	$(registry a 'Basic realm="hostile"')]"
+	run --separate-stderr oci-push -t v1.0.0 "${A#http://}/acme/app" amd64.tar
+	clean "$A"
+	no_part_in "$output" "$stderr"
+	[ "$status" -eq 3 ] || { echo "$stderr"; false; }
+	[[ $stderr == *"DENIED: not for ***"* ]]
 }

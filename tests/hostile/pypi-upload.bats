@@ -2,8 +2,9 @@
 # pypi-upload against an index that sends it elsewhere: an upload answered
 # with a redirect to another host, lookups (JSON API, /simple/) redirected
 # there, credentials written into the repository and index URLs, and
-# trusted publishing whose OIDC request URL redirects. Every credential goes
-# to the origin it was given for, and no output shows it.
+# trusted publishing whose OIDC request URL redirects, an error echoing the
+# credential. Every credential goes to the origin it was given for, and no
+# output shows it.
 
 bats_require_minimum_version 1.5.0
 load ../lib/common
@@ -172,4 +173,27 @@ trusted_publishing() {
 	[ "$(seen "$A" --method POST --path '^/_/oidc/mint-token$' --no-auth)" -eq 1 ]
 	[ "$(seen "$A" --method POST --path '^/legacy/$' --auth "$(basic __token__ "$minted")")" -eq 1 ]
 	[ "$(seen "$A_ALIAS" --no-auth)" -eq 3 ]
+}
+
+@test "an upload refused with a body that echoes the credential shows none of it, whole or cut" {
+	local pad
+	PYPI_TOKEN=pypi-$(random_text A-Za-z0-9 48)
+	SECRETS+=("$PYPI_TOKEN")
+	export PYPI_TOKEN
+	BASIC=$(basic __token__ "$PYPI_TOKEN")
+	PARTS=("$PYPI_TOKEN" "${BASIC#Basic }")
+	# The message shows the first 300 bytes of the body: end them half way into the credential.
+	pad=$(printf '%*s' $((300 - ${#BASIC} / 2)) '' | tr ' ' .)
+	hostile "[
+	{\"method\": \"POST\", \"path\": \"^/legacy/\$\", \"times\": 1, \"status\": 400, \"body\": \"refused {header:authorization}\"},
+	{\"method\": \"POST\", \"path\": \"^/legacy/\$\", \"status\": 400, \"body\": \"$pad{header:authorization}\"},
+	{\"method\": \"GET\", \"status\": 404}]"
+	for cut in whole half; do
+		run --separate-stderr pypi-upload -U "$A/legacy/" "$WHEEL"
+		clean "$A"
+		no_part_in "$output" "$stderr"
+		[ "$status" -eq 3 ] || { echo "$stderr"; false; }
+		[[ $stderr == *"the index refused '$WHEEL_NAME' (HTTP 400): "* ]]
+	done
+	[ "$(seen "$A" --method POST --auth "$BASIC")" -eq 2 ]
 }

@@ -32,6 +32,7 @@ Placeholders in header values and bodies:
   {other_host}  the same port under the other name (127.0.0.1 <-> localhost)
   {NAME}        scheme://127.0.0.1:PORT of listener NAME; {NAME.alias}: localhost
   {path}        the request target as received
+  {header:NAME} the value of the request's header NAME (a server echoing it)
   {stored_sha256}  hex SHA-256 of the body kept under the request's path
 A request no rule answers gets 404. Every request is appended to --log as
 one JSON line: listener, origin, method, path, headers (in order, repeats
@@ -168,7 +169,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         for n in shared.ports:
             values[n] = shared.url(n)
             values[n + ".alias"] = shared.url(n, "localhost")
-        return re.sub(r"\{([A-Za-z0-9_.]+)\}", lambda m: values.get(m.group(1), m.group(0)), text)
+        for k, v in self.headers.items():
+            values["header:" + k.lower()] = v
+        return re.sub(r"\{([A-Za-z0-9_.:-]+)\}", lambda m: values.get(m.group(1).lower(), m.group(0)), text)
 
     def answer(self):
         shared = self.server.shared
