@@ -7,10 +7,12 @@ usage: server.py --rules FILE --ports FILE --log FILE [--listen NAME]...
 Each --listen NAME is a plain HTTP listener, each --tls NAME one that speaks
 TLS with --cert and --key; all are on 127.0.0.1 (and on [::1] with the same
 port when it is free, so that "localhost" lands here whichever address a
-client tries first). The --ports FILE gets one "NAME PORT" line for each
-once every listener is up. The same socket reached under another name (localhost
-instead of 127.0.0.1) or another listener is "another origin": the Host
-header and the listener tell them apart.
+client tries first). The --ports FILE gets one "NAME PORT" line each once
+every listener is up. The same socket reached under another name
+(localhost instead of 127.0.0.1), or another listener, is "another
+origin": the Host header and the listener tell them apart. A CONNECT (a
+client using the server as its proxy) is answered by the rules too, and
+never opens a tunnel.
 
 Rules (a JSON list) apply in order; the first whose conditions all hold
 answers. Conditions, each optional:
@@ -28,11 +30,11 @@ The answer:
   store     keep the request body under its path (without the query)
   stored    answer the body kept under the request's path, or 404
 Placeholders in header values and bodies:
-  {self}        scheme://host:port the request was sent to
-  {other_host}  the same port under the other name (127.0.0.1 <-> localhost)
-  {NAME}        scheme://127.0.0.1:PORT of listener NAME; {NAME.alias}: localhost
-  {path}        the request target as received
-  {header:NAME} the value of the request's header NAME (a server echoing it)
+  {self}         scheme://host:port the request was sent to
+  {other_host}   the same port under the other name (127.0.0.1 <-> localhost)
+  {NAME}         scheme://127.0.0.1:PORT of listener NAME; {NAME.alias}: localhost
+  {path}         the request target as received
+  {header:NAME}  the value of the request's header NAME (a server echoing it)
   {stored_sha256}  hex SHA-256 of the body kept under the request's path
 A request no rule answers gets 404. Every request is appended to --log as
 one JSON line: listener, origin, method, path, headers (in order, repeats
@@ -140,7 +142,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         pass
 
     def read_body(self):
-        if self.method_is("CONNECT"):
+        if self.command == "CONNECT":
             return b""
         if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
             parts = []
@@ -155,12 +157,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         n = int(self.headers.get("Content-Length") or 0)
         return self.rfile.read(n) if n > 0 else b""
 
-    def method_is(self, m):
-        return self.command == m
-
     def expand(self, text, stored):
         shared = self.server.shared
-        scheme = "https" if self.server.tls else "http"
+        scheme = self.scheme()
         host = (self.headers.get("Host") or "").lower()
         name, _, port = host.rpartition(":")
         other = f"{scheme}://{ALIASES.get(name, name)}:{port}"
@@ -173,34 +172,37 @@ class Handler(http.server.BaseHTTPRequestHandler):
             values["header:" + k.lower()] = v
         return re.sub(r"\{([A-Za-z0-9_.:-]+)\}", lambda m: values.get(m.group(1).lower(), m.group(0)), text)
 
-    def answer(self):
+    def scheme(self):
+        return "https" if self.server.tls else "http"
+
+    def content(self, rule, body):
+        """The status and bytes to answer; keeps or reads the store as the rule says."""
         shared = self.server.shared
-        body = self.read_body()
         key = self.path.split("?")[0]
-        req = {"listener": self.server.name, "host": self.headers.get("Host") or "",
-               "method": self.command, "path": self.path,
-               "has_auth": "Authorization" in self.headers}
-        index, rule = shared.pick(req)
-        rule = rule or {"status": 404, "body": "no rule for {path}\n"}
-        status = rule.get("status", 200)
         with shared.lock:
             if rule.get("store"):
                 shared.store[key] = body
             stored = shared.store.get(key)
-        if "json" in rule:
-            out = json.dumps(rule["json"])
-        else:
-            out = rule.get("body", "")
+        status = rule.get("status", 200)
         if rule.get("stored"):
             if stored is None:
-                status, out = 404, "nothing stored at {path}\n"
-            else:
-                out = None
-        data = stored if out is None else self.expand(out, stored).encode("utf-8")
+                return 404, b"nothing stored here\n", stored
+            return status, stored, stored
+        text = json.dumps(rule["json"]) if "json" in rule else rule.get("body", "")
+        return status, self.expand(text, stored).encode("utf-8"), stored
+
+    def answer(self):
+        shared = self.server.shared
+        body = self.read_body()
+        host = self.headers.get("Host") or ""
+        index, rule = shared.pick({"listener": self.server.name, "host": host, "method": self.command,
+                                   "path": self.path, "has_auth": "Authorization" in self.headers})
+        rule = rule or {"status": 404, "body": "no rule for {path}\n"}
+        status, data, stored = self.content(rule, body)
         shared.log({
             "listener": self.server.name,
             "tls": bool(self.server.tls),
-            "origin": f"{'https' if self.server.tls else 'http'}://{req['host'].lower()}",
+            "origin": f"{self.scheme()}://{host.lower()}",
             "method": self.command,
             "path": self.path,
             "headers": [[k, v] for k, v in self.headers.items()],
