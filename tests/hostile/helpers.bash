@@ -9,6 +9,7 @@
 #   no_leak ORIGIN...     no request to any other origin carried a credential
 #                         header or any of SECRETS
 #   only_at ORIGIN NEEDLE...  the NEEDLEs reached no origin but ORIGIN
+#   nowhere NEEDLE...     the NEEDLEs reached no origin at all
 #   no_secret_in TEXT...  none of SECRETS in TEXT
 #   no_part_in TEXT...    not even eight characters in a row of any of PARTS
 #                         (random secrets: a cut message must not show half)
@@ -90,6 +91,13 @@ only_at() {
 	shift
 	"$PY3" "$HOSTILE/seen.py" "$LOG" leaks --needles-only --except "$origin" -- "$@" || {
 		echo "a secret of $origin reached another origin (above)" >&2
+		return 1
+	}
+}
+
+nowhere() {
+	"$PY3" "$HOSTILE/seen.py" "$LOG" leaks --needles-only -- "$@" || {
+		echo "a secret that belongs to no origin here reached one (above)" >&2
 		return 1
 	}
 }

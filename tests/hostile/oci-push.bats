@@ -20,6 +20,8 @@ setup() {
 	export SHIPSYNC_HTTP_RETRY_DELAY_MS=20 SHIPSYNC_HTTP_DEADLINE_MS=5000
 	"$PY3" "$TOP/tests/oci-push/mkarchive.py" amd64.tar --arch amd64 --seed hostile
 	sentinel PASSWORD registry-password
+	# A cookie the registry sets is a credential too: it must not travel either.
+	sentinel COOKIE registry-session
 	export OCI_USERNAME=tester OCI_PASSWORD=$PASSWORD
 	BASIC=$(basic tester "$PASSWORD")
 }
@@ -29,14 +31,15 @@ teardown() {
 }
 
 # A registry on listener L (reached as 127.0.0.1) that challenges with
-# CHALLENGE, keeps the manifests it is sent and pretends to hold every blob:
+# CHALLENGE, sets a session cookie, keeps the manifests it is sent and
+# pretends to hold every blob:
 #   registry L CHALLENGE   prints rules to append to a test's own
 registry() {
 	local on='"listener": "'$1'", "host": "^127[.]"'
 	cat <<-JSON
 	{$on, "auth": false, "status": 401, "headers": {"WWW-Authenticate": $(json_str "$2")},
 	 "json": {"errors": [{"code": "UNAUTHORIZED", "message": "authentication required"}]}},
-	{$on, "method": "GET", "path": "^/v2/\$", "json": {}},
+	{$on, "method": "GET", "path": "^/v2/\$", "json": {}, "headers": {"Set-Cookie": "session=$COOKIE; Path=/"}},
 	{$on, "method": "HEAD", "path": "^/v2/acme/app/blobs/sha256:"},
 	{$on, "method": "GET", "path": "^/v2/acme/app/tags/list", "json": {"name": "acme/app", "tags": []}},
 	{$on, "method": "PUT", "path": "^/v2/acme/app/manifests/", "status": 201, "store": true},
@@ -161,7 +164,7 @@ realm_redirect() {
 	{"method": "CONNECT", "status": 403},
 	{"path": "^http://", "status": 401, "headers": {"WWW-Authenticate": "Basic realm=\"proxy\""}}]'
 	export http_proxy=$A https_proxy=$A HTTPS_PROXY=$A SHIPSYNC_HTTP_DEADLINE_MS=1500
-	for name in localhost-registry.example 127.reg.example; do
+	for name in localhost-registry.example 127.reg.example 127.0.0.1.example; do
 		run --separate-stderr oci-push -t v1.0.0 "$name/acme/app" amd64.tar
 		clean
 		[ "$(seen "http://$name" --path '^http://')" -eq 0 ] || { show_log; false; }

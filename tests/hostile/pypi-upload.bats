@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # pypi-upload against an index that sends it elsewhere: an upload answered
 # with a redirect to another host, lookups (JSON API, /simple/) redirected
-# there, credentials written into the repository and index URLs, and
+# there, credentials written into the repository and index URLs or kept in
+# ~/.pypirc sections, and
 # trusted publishing whose OIDC request URL redirects, an error echoing the
 # credential. Every credential goes to the origin it was given for, and no
 # output shows it.
@@ -130,10 +131,44 @@ index() {
 	[ "$(seen "$B_ALIAS" --no-auth)" -eq 3 ]
 }
 
+@test "a ~/.pypirc password goes to its own section's URL and nowhere else" {
+	local mirror_basic
+	sentinel PYPI_PASSWORD pypirc-pypi
+	sentinel MIRROR_PASSWORD pypirc-mirror
+	mirror_basic=$(basic uploader "$MIRROR_PASSWORD")
+	hostile "[$(index b), {\"listener\": \"a\", \"status\": 404}]"
+	cat >"$HOME/.pypirc" <<-RC
+	[distutils]
+	index-servers =
+	    pypi
+	    mirror
+
+	[pypi]
+	username = __token__
+	password = $PYPI_PASSWORD
+
+	[mirror]
+	repository = $B/legacy/
+	username = uploader
+	password = $MIRROR_PASSWORD
+	RC
+	run --separate-stderr pypi-upload -v -U "$A/legacy/" "$WHEEL"
+	clean
+	[ "$status" -eq 5 ] || { echo "$stderr"; false; }
+	[[ $stderr == *"no credentials"* ]]
+	run --separate-stderr pypi-upload -v -w 5 -r mirror "$WHEEL"
+	clean "$B"
+	nowhere "$PYPI_PASSWORD"
+	[ "$status" -eq 0 ] || { echo "$stderr"; show_log; false; }
+	[ "$(seen "$B" --method POST --auth "$mirror_basic")" -eq 1 ]
+	[ "$(seen "$B_ALIAS" --no-auth)" -eq 3 ]
+	[ "$(seen "$A")" -eq 0 ]
+}
+
 # Trusted publishing: the CI provider's OIDC endpoint on listener b, the index on a.
 trusted_publishing() {
 	sentinel REQUEST_TOKEN actions-request
-	export ACTIONS_ID_TOKEN_REQUEST_URL=$B/oidc/token?api-version=2.0
+	export ACTIONS_ID_TOKEN_REQUEST_URL="$B/oidc/token?api-version=2.0"
 	export ACTIONS_ID_TOKEN_REQUEST_TOKEN=$REQUEST_TOKEN
 }
 
