@@ -143,7 +143,7 @@ api() {
 	GITHUB_TOKEN=ghp_$(random_text A-Za-z0-9 36)
 	BEARER="Bearer $GITHUB_TOKEN"
 	SECRETS+=("$GITHUB_TOKEN")
-	PARTS=("$GITHUB_TOKEN")
+	PARTS=("${GITHUB_TOKEN#ghp_}")
 	# The message shows the first 200 bytes of a body that is not JSON: end them half way into the token.
 	pad=$(printf '%*s' $((200 - ${#BEARER} + ${#GITHUB_TOKEN} / 2)) '' | tr ' ' .)
 	github "[

@@ -189,7 +189,13 @@ realm_redirect() {
 }
 
 @test "an error that echoes the credential shows none of it" {
-	PARTS=("$PASSWORD" "${BASIC#Basic }")
+	# Random, so that no eight characters of it are ordinary words.
+	PASSWORD=$(random_text A-Za-z0-9 32)
+	export OCI_PASSWORD=$PASSWORD
+	SECRETS+=("$PASSWORD")
+	BASIC=$(basic tester "$PASSWORD")
+	# Their random parts: the base64 of "tester" is no secret.
+	PARTS=("$PASSWORD" "${BASIC#Basic dGVzdGVy}")
 	hostile "[
 	{\"listener\": \"a\", \"method\": \"PUT\", \"path\": \"/manifests/\", \"auth\": true, \"status\": 400,
 	 \"json\": {\"errors\": [{\"code\": \"DENIED\", \"message\": \"not for {header:authorization}\"}]}},

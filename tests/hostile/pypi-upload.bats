@@ -216,7 +216,8 @@ trusted_publishing() {
 	SECRETS+=("$PYPI_TOKEN")
 	export PYPI_TOKEN
 	BASIC=$(basic __token__ "$PYPI_TOKEN")
-	PARTS=("$PYPI_TOKEN" "${BASIC#Basic }")
+	# Their random parts: "pypi-" and the base64 of "__token__:pypi-" are no secret.
+	PARTS=("${PYPI_TOKEN#pypi-}" "${BASIC#Basic X190b2tlbl9fOnB5cGkt}")
 	# The message shows the first 300 bytes of the body: end them half way into the credential.
 	pad=$(printf '%*s' $((300 - ${#BASIC} / 2)) '' | tr ' ' .)
 	hostile "[
