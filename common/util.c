@@ -285,6 +285,28 @@ char *xprintable(const char *s, size_t n, size_t max)
 	return p;
 }
 
+char *xexcerpt(const char *s, size_t len, size_t max)
+{
+	char *plain = xmalloc(len + 1), *clean, *out;
+	size_t n;
+
+	/* NUL bytes would hide what follows them from the redaction. */
+	for (size_t i = 0; i < len; i++)
+		plain[i] = s[i] ? s[i] : '?';
+	plain[len] = '\0';
+	clean = secret_redact(plain);
+	n = strlen(clean);
+	free(plain);
+	if (n <= max)
+		return clean;
+	/* Cut at a character boundary: never inside a UTF-8 sequence. */
+	while (n > max || (n && ((unsigned char)clean[n] & 0xc0) == 0x80))
+		n--;
+	out = xstrfmt("%.*s...", (int)n, clean);
+	free(clean);
+	return out;
+}
+
 int write_all(int fd, const void *buf, size_t len)
 {
 	const char *p = buf;

@@ -62,6 +62,13 @@ char *xstrndup(const char *s, size_t n);
 char *xstrfmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A copy of s[0, n) with control bytes as '?' (n is cut to max when max > 0). */
 char *xprintable(const char *s, size_t n, size_t max);
+/*
+ * Untrusted text s[0, len) (a server's error body) for a message, at most
+ * max bytes and "..." when cut: redacted before it is cut, so that a secret
+ * the text echoes shows no part of it wherever the cut falls. NUL bytes
+ * become '?'; other control bytes are the messages' business (vreport).
+ */
+char *xexcerpt(const char *s, size_t len, size_t max);
 
 /* Grow an array to hold at least n items (git's ALLOC_GROW). */
 #define ALLOC_GROW(p, n, alloc) do { \

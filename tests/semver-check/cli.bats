@@ -307,7 +307,7 @@ setup() {
 @test "--help prints the synopsis of the man page and --version the release" {
 	run semver-check --help
 	[ "$status" -eq 0 ]
-	[[ $output == "usage: semver-check [-qV] version ..."* ]]
+	[[ $output == "usage: semver-check [-aq] version ..."* ]]
 	[[ $output == *"--pep440 | --semver | --docker-tag version"* ]]
 	run semver-check --version
 	[ "$status" -eq 0 ]

@@ -101,10 +101,12 @@ void remote_files_release(struct remote_files *r)
 	memset(r, 0, sizeof(*r));
 }
 
-void response_message(struct strbuf *sb, const char *body, size_t len)
+void response_message(struct strbuf *sb, const char *raw, size_t raw_len)
 {
-	const char *title = NULL, *end;
-	size_t start = sb->len;
+	/* Redacted whole before it is cut: an echoed secret must show no part of it. */
+	char *clean = xexcerpt(raw, raw_len, (size_t)-1);
+	const char *body = clean, *title = NULL, *end;
+	size_t start = sb->len, len = strlen(clean);
 
 	/* Warehouse answers errors as a page whose title is "400 The reason". */
 	if (len && (title = strstr(body, "<title>")) && (end = strstr(title, "</title>")))
@@ -119,6 +121,7 @@ void response_message(struct strbuf *sb, const char *body, size_t len)
 		strbuf_addch(sb, c < 0x20 || c == 0x7f ? ' ' : c);
 	}
 	strbuf_rtrim(sb);
+	free(clean);
 }
 
 static int get_listing(const char *url, const char *accept, struct remote_files *out, int *status)
