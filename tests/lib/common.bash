@@ -6,7 +6,11 @@
 TOP=${SHIPSYNC_TOP:-$(cd "$BATS_TEST_DIRNAME/../.." && pwd)}
 VECTORS=${SHIPSYNC_VECTORS:-$(cd "$TOP/.." && pwd)/shared/vectors}
 export PATH="${SHIPSYNC_BIN:-$TOP/build/san/bin}:$TOP/tests/npm/node_modules/.bin:$PATH"
-export DOCKER=${DOCKER:-/usr/bin/docker}
+if [ "${SHIPSYNC_ENGINE:-}" = podman ]; then
+	export DOCKER=${DOCKER:-podman}
+else
+	export DOCKER=${DOCKER:-/usr/bin/docker}
+fi
 BUSYBOX_CACHE=$TOP/build/test-cache/busybox
 
 # A requirement that is not met: a failure under CI, a skip elsewhere.
@@ -33,6 +37,61 @@ require_vectors() {
 need_docker() {
 	[ -n "${DOCKER_HOST:-}" ] && "$DOCKER" info >/dev/null 2>&1 ||
 		unmet "no Docker engine answers (run the tests through make check)"
+}
+
+# Podman, with its images, containers, runtime state and configuration under
+# DIR, so that a test touches nothing of the machine's: podman_env DIR sets
+# CONTAINERS_CONF and CONTAINERS_STORAGE_CONF; podman_env_remove DIR removes
+# what was made there. default_ulimits = [] because podman cannot raise the
+# containers' rlimits in a container such as the CI's; no systemd there either,
+# hence cgroupfs and a file for events.
+podman_env() {
+	local dir=$1
+	mkdir -p "$dir"
+	cat >"$dir/containers.conf" <<-EOF
+	[containers]
+	default_ulimits = []
+	[engine]
+	cgroup_manager = "cgroupfs"
+	events_logger = "file"
+	tmp_dir = "$dir/tmp"
+	EOF
+	cat >"$dir/storage.conf" <<-EOF
+	[storage]
+	driver = "vfs"
+	graphroot = "$dir/root"
+	runroot = "$dir/run"
+	EOF
+	export CONTAINERS_CONF=$dir/containers.conf CONTAINERS_STORAGE_CONF=$dir/storage.conf
+}
+
+podman_env_remove() {
+	local dir=$1
+	[ -f "$dir/storage.conf" ] || return 0
+	CONTAINERS_CONF=$dir/containers.conf CONTAINERS_STORAGE_CONF=$dir/storage.conf \
+		podman rm -af -t 0 >/dev/null 2>&1 || true
+	CONTAINERS_CONF=$dir/containers.conf CONTAINERS_STORAGE_CONF=$dir/storage.conf \
+		podman rmi -af >/dev/null 2>&1 || true
+	rm -rf "$dir"
+}
+
+# Podman in the storage of podman_env: it must work.
+need_podman() {
+	require podman || return 1
+	[ -n "${CONTAINERS_STORAGE_CONF:-}" ] || { echo "need_podman: call podman_env first" >&2; return 1; }
+	podman info >/dev/null 2>&1 || unmet "podman does not work here: $(podman info 2>&1 | tail -1)"
+}
+
+# The engine a test file runs with: tests/run runs the files that call
+# need_engine once with Docker and once with SHIPSYNC_ENGINE=podman.
+ENGINE=${SHIPSYNC_ENGINE:-docker}
+need_engine() {
+	if [ "$ENGINE" = podman ]; then
+		[ -n "${CONTAINERS_STORAGE_CONF:-}" ] || podman_env "$BATS_FILE_TMPDIR/podman"
+		need_podman
+	else
+		need_docker
+	fi
 }
 
 # Debian's python3: a version manager's shim earlier in PATH costs seconds a start.
