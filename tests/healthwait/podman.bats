@@ -204,38 +204,10 @@ api_service() {
 	[[ $output == *"CONTAINER_HOST 'ssh://core@127.0.0.1/run/podman/podman.sock' is not unix://"* ]]
 }
 
-# rootless ARGS...: run as the unprivileged user nobody, with podman's storage in $ROOTLESS.
-rootless() {
-	setpriv --reuid 65534 --regid 65534 --clear-groups env -i PATH="$PATH" HOME="$ROOTLESS/home" \
-		XDG_RUNTIME_DIR="$ROOTLESS/run" CONTAINERS_CONF="$ROOTLESS/containers.conf" \
-		CONTAINERS_STORAGE_CONF="$ROOTLESS/storage.conf" "$@"
-}
-
-# Remove the rootless containers, the process that keeps podman's user
-# namespace alive, and $ROOTLESS, which podman's cleanup of a removed
-# container may still write to for a moment.
-rootless_remove() {
-	local pause=$ROOTLESS/run/libpod/tmp/pause.pid i
-	rootless podman rm -af -t 0 >/dev/null 2>&1 || true
-	[ ! -s "$pause" ] || kill "$(cat "$pause")" 2>/dev/null || true
-	for i in $(seq 1 50); do
-		rm -rf "$ROOTLESS" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	rm -rf "$ROOTLESS"
-}
-
 @test "rootless podman: the probe enters the container's user namespace, then its network" {
-	# Somewhere the user nobody can reach (the test's own directory is root's).
-	ROOTLESS=$(mktemp -d "${TMPDIR:-/tmp}/shipsync-rootless.XXXXXX")
-	chmod 755 "$ROOTLESS"
-	mkdir -p "$ROOTLESS/home" "$ROOTLESS/run" "$ROOTLESS/ctx"
-	chmod 700 "$ROOTLESS/run"
-	cp -r "$BATS_FILE_TMPDIR/context/." "$ROOTLESS/ctx/"
-	printf '[containers]\ndefault_ulimits = []\n[engine]\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\n' \
-		>"$ROOTLESS/containers.conf"
-	printf '[storage]\ndriver = "vfs"\n' >"$ROOTLESS/storage.conf"
-	chown -R 65534:65534 "$ROOTLESS"
+	rootless_env
+	cp -r "$BATS_FILE_TMPDIR/context" "$ROOTLESS/ctx"
+	chown -R 65534:65534 "$ROOTLESS/ctx"
 	rootless podman build -q --format docker --platform linux/amd64 -f "$FIXTURES/Dockerfile.nocheck" \
 		-t nocheck "$ROOTLESS/ctx" >/dev/null 2>&1
 	[ "$(rootless podman info -f '{{.Host.Security.Rootless}}')" = true ]

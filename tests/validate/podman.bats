@@ -77,38 +77,13 @@ teardown() {
 	no_container_left
 }
 
-# rootless ARGS...: run as the unprivileged user nobody, with podman's storage in $ROOTLESS.
-rootless() {
-	setpriv --reuid 65534 --regid 65534 --clear-groups env -i PATH="$PATH" HOME="$ROOTLESS/home" \
-		XDG_RUNTIME_DIR="$ROOTLESS/run" CONTAINERS_CONF="$ROOTLESS/containers.conf" \
-		CONTAINERS_STORAGE_CONF="$ROOTLESS/storage.conf" "$@"
-}
-
-rootless_remove() {
-	local pause=$ROOTLESS/run/libpod/tmp/pause.pid i
-	rootless podman rm -af -t 0 >/dev/null 2>&1 || true
-	[ ! -s "$pause" ] || kill "$(cat "$pause")" 2>/dev/null || true
-	for i in $(seq 1 50); do
-		rm -rf "$ROOTLESS" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	rm -rf "$ROOTLESS"
-}
-
 @test "rootless podman without subordinate IDs: says how to add them" {
 	! grep -qs '^nobody:' /etc/subuid || unmet "the user nobody has subordinate IDs here"
-	# Somewhere the user nobody can reach and own (the test's directory is root's).
-	ROOTLESS=$(mktemp -d "${TMPDIR:-/tmp}/shipsync-rootless.XXXXXX")
-	chmod 755 "$ROOTLESS"
-	mkdir -p "$ROOTLESS/home" "$ROOTLESS/run"
-	chmod 700 "$ROOTLESS/run"
-	printf '[containers]\ndefault_ulimits = []\n[engine]\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\n' \
-		>"$ROOTLESS/containers.conf"
-	printf '[storage]\ndriver = "vfs"\n' >"$ROOTLESS/storage.conf"
+	rootless_env
 	cp -r "$P" "$ROOTLESS/sample"
 	# A file of another user, as an image that adds a service user has.
 	sed -i 's|^COPY www/ /www/|COPY --chown=1000:1000 www/ /www/|' "$ROOTLESS/sample/Dockerfile"
-	chown -R 65534:65534 "$ROOTLESS"
+	chown -R 65534:65534 "$ROOTLESS/sample"
 	run rootless make -C "$ROOTLESS/sample" --no-print-directory validate SHIPSYNC_MK="$TOP/mk/" \
 		DOCKER=podman PYTHON="$PY" IMAGE="$IMAGE" PLATFORMS=linux/amd64
 	echo "$output"
