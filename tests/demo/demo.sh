@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make demo: a sample project bumped, validated and published, end to end,
-# with every service on 127.0.0.1: a private Docker engine, the Distribution
+# with every service on 127.0.0.1: a private Docker engine (or podman with
+# its storage in the work directory, with DOCKER=podman), the Distribution
 # registry, the PyPI-compatible test index and the GitHub stand-in behind its
 # validating proxies. Then each artifact is checked from the outside: pip
 # installs the package, the engine pulls and runs the image, the release is
@@ -25,23 +26,49 @@ source "$TOP/tests/lib/github.bash"
 source "$TOP/tests/pypi-index/lib.bash"
 export PATH="${SHIPSYNC_BIN:-$TOP/build/bin}:$PATH"
 
-dockerd_dir=
+dockerd_dir='' podman_dir=''
 cleanup() {
 	set +e
 	stop_github "$work/github"
 	stop_index "$work/index"
 	stop_registry "$work/registry"
 	[ -z "$dockerd_dir" ] || "$TOP/tests/lib/dockerd" stop "$dockerd_dir"
+	[ -z "$podman_dir" ] || podman_env_remove "$podman_dir"
 	[ -n "$keep" ] || rm -rf "$work"
 }
 trap cleanup EXIT
 
+# The engine's ways to log in to the registry and pull from it, over plain http.
+registry_login() {
+	if [ -n "$podman_dir" ]; then
+		"$DOCKER" login --tls-verify=false --authfile "$work/auth.json" "$@"
+	else
+		"$DOCKER" login "$@"
+	fi
+}
+registry_pull() {
+	if [ -n "$podman_dir" ]; then
+		"$DOCKER" pull --tls-verify=false --authfile "$work/auth.json" "$@"
+	else
+		"$DOCKER" pull "$@"
+	fi
+}
+
 step "starting the services on 127.0.0.1"
-if [ -z "${DOCKER_HOST:-}" ] || ! "$DOCKER" info >/dev/null 2>&1; then
-	dockerd_dir=$work/docker
-	"$TOP/tests/lib/dockerd" start "$dockerd_dir"
-	export DOCKER_HOST=unix://$dockerd_dir/docker.sock
-fi
+case $("$DOCKER" --version 2>/dev/null) in
+podman*)
+	podman_dir=$work/podman
+	podman_env "$podman_dir"
+	"$DOCKER" info >/dev/null
+	;;
+*)
+	if [ -z "${DOCKER_HOST:-}" ] || ! "$DOCKER" info >/dev/null 2>&1; then
+		dockerd_dir=$work/docker
+		"$TOP/tests/lib/dockerd" start "$dockerd_dir"
+		export DOCKER_HOST=unix://$dockerd_dir/docker.sock
+	fi
+	;;
+esac
 start_registry "$work/registry" htpasswd
 start_index "$work/index"
 start_github "$work/github"
@@ -123,9 +150,9 @@ step "checking every artifact from the outside"
 "$PY" -m venv "$work/venv"
 "$work/venv/bin/pip" install -q --index-url "$INDEX/simple/" shipsync-sample==1.0.0
 "$work/venv/bin/python" -c 'import shipsync_sample; print("pip installed shipsync-sample", shipsync_sample.__name__)' >&2
-echo "$REGISTRY_PASSWORD" | "$DOCKER" login -u tester --password-stdin "$REGISTRY" >/dev/null 2>&1
+echo "$REGISTRY_PASSWORD" | registry_login -u tester --password-stdin "$REGISTRY" >/dev/null 2>&1
 for platform in linux/amd64 linux/arm64; do
-	"$DOCKER" pull -q --platform "$platform" "$REGISTRY/acme/app:1.0.0" >/dev/null
+	registry_pull -q --platform "$platform" "$REGISTRY/acme/app:1.0.0" >/dev/null
 	arch=$("$DOCKER" run --rm --network none --platform "$platform" "$REGISTRY/acme/app:1.0.0" /bin/busybox uname -m)
 	echo "$REGISTRY/acme/app:1.0.0 runs on $platform ($arch)" >&2
 done

@@ -1,11 +1,12 @@
 #!/usr/bin/env bats
 # make bump, make validate, make publish and make rollback on a sample
 # project, end to end against local services: the demo, with its checks.
+# tests/run runs it with Docker, and with DOCKER=podman.
 
 load ../lib/common
 
 setup_file() {
-	need_docker
+	need_engine
 	require docker-registry prism python3 pip3
 }
 
@@ -15,8 +16,12 @@ under() {
 		{ echo "no line matching '$2' under '$1'"; return 1; }
 }
 
+teardown_file() {
+	podman_env_remove "$BATS_FILE_TMPDIR/podman"
+}
+
 @test "a sample project is bumped, validated, published (dry run first, then twice) and rolled back" {
-	need_docker
+	need_engine
 	run "$TOP/tests/demo/demo.sh" "$BATS_FILE_TMPDIR/demo"
 	echo "$output" | grep -v "^ *\(upload\|put\|tag\|exists\) "
 	[ "$status" -eq 0 ]
