@@ -56,7 +56,7 @@ static int inspect(struct waiter *w, long limit_ms)
 	struct strbuf url = STRBUF_INIT;
 	struct http_request req = {
 		.no_retry = 1, .max_retries = -1, .unix_socket = w->socket,
-		.timeout_ms = limit_ms, .deadline_ms = limit_ms,
+		.timeout_ms = limit_ms, .deadline_ms = limit_ms, .quiet = 1,
 	};
 	struct http_response resp = HTTP_RESPONSE_INIT;
 	struct container_state st;
@@ -71,9 +71,9 @@ static int inspect(struct waiter *w, long limit_ms)
 		if (now_ms() - start >= limit_ms - ATTEMPT_MIN_MS) {
 			rc = -1;
 		} else {
-			error("cannot ask the %s at '%s' about container '%s': is it running? (%s)",
+			error("cannot ask the %s at '%s' about container '%s' (%s): is it running? (%s)",
 			      w->podman.command ? "podman service" : "Docker engine",
-			      w->socket ? w->socket : w->base, w->container,
+			      w->socket ? w->socket : w->base, w->container, resp.error.buf,
 			      w->podman.command ? "CONTAINER_HOST" : "DOCKER_HOST");
 			rc = EXIT_SYSTEM;
 		}
