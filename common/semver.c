@@ -36,21 +36,6 @@ static int sign(int c)
 	return (c > 0) - (c < 0);
 }
 
-void semver_quote(struct strbuf *out, const char *p, size_t len)
-{
-	size_t n = len > QUOTE_MAX ? QUOTE_MAX : len;
-
-	strbuf_addch(out, '\'');
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = p[i];
-		if (c < 0x20 || c >= 0x7f || c == '\\' || c == '\'')
-			strbuf_addf(out, "\\x%02x", c);
-		else
-			strbuf_addch(out, c);
-	}
-	strbuf_addstr(out, len > n ? "'..." : "'");
-}
-
 void semver_describe(struct strbuf *why, const char *s, size_t len, size_t pos)
 {
 	unsigned char c;
@@ -104,7 +89,7 @@ static int leading_zero(struct strbuf *why, const char *what, const char *p, siz
 {
 	if (why) {
 		strbuf_addf(why, "the %s ", what);
-		semver_quote(why, p, len);
+		quote_untrusted(why, p, len);
 		strbuf_addstr(why, " has a leading zero");
 	}
 	return -1;

@@ -272,6 +272,24 @@ char *xstrfmt(const char *fmt, ...)
 	return strbuf_detach(&sb, NULL);
 }
 
+#define QUOTE_MAX 48
+
+void quote_untrusted(struct strbuf *out, const char *p, size_t len)
+{
+	size_t n = len > QUOTE_MAX ? QUOTE_MAX : len;
+
+	strbuf_addch(out, '\'');
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = p[i];
+
+		if (c < 0x20 || c >= 0x7f || c == '\\' || c == '\'')
+			strbuf_addf(out, "\\x%02x", c);
+		else
+			strbuf_addch(out, c);
+	}
+	strbuf_addstr(out, len > n ? "'..." : "'");
+}
+
 char *xprintable(const char *s, size_t n, size_t max)
 {
 	char *p;

@@ -102,7 +102,7 @@ static void test_reasons(void)
 	semver_parse(&v, "1.2.3-a\tb", 9, 0, &why);
 	CHECK_STR(why.buf, "expected '.', '+' or the end in the prerelease at byte 8, found a tab", "tab reason");
 	strbuf_reset(&why);
-	semver_quote(&why, "a'\x01", 3);
+	quote_untrusted(&why, "a'\x01", 3);
 	CHECK_STR(why.buf, "'a\\x27\\x01'", "quote escapes quotes and control bytes");
 	strbuf_release(&why);
 }

@@ -77,7 +77,7 @@ static int parse(union version *v, const char *text, size_t len, size_t lineno, 
 	if (ret && loud && !quiet) {
 		if (lineno)
 			strbuf_addf(&shown, "line %zu: ", lineno);
-		semver_quote(&shown, text, len);
+		quote_untrusted(&shown, text, len);
 		/* the library knows no flags: the advice is ours */
 		error("%s is not a %sversion: %s%s", shown.buf, pep ? "PEP 440 " : "", why.buf,
 			!pep && len && text[0] == 'v' && !(parse_flags & SEMVER_ALLOW_V) ?
@@ -347,7 +347,7 @@ static int derive(const struct request *r, const char *arg)
 	else
 		ret = render(r->mode, &out, &v, &why);
 	if (ret) {
-		semver_quote(&shown, arg, strlen(arg));
+		quote_untrusted(&shown, arg, strlen(arg));
 		if (r->mode == BUMP)
 			error("cannot bump %s to %s: %s%s", shown.buf, r->level, why.buf,
 				r->base == SEMVER_BASE_NONE ? "; drop --preid-base false" :
