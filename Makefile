@@ -35,7 +35,7 @@ UNIT_BINS  := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/unit/%)
 MAN1       := $(wildcard man/*.1)
 MAN7       := $(wildcard man/*.7)
 
-all: $(BINS)
+all: $(BINS) mk/exitcode.sh
 
 # Sources of one tool, and its core (every source but the one holding main).
 tool_src  = $(wildcard tools/$(1)/*.c)
@@ -80,6 +80,19 @@ build/fuzz/%: tests/fuzz/%.c $$(call tool_core,$$*) $$(call tool_hdr,$$*) $(COMM
 	@mkdir -p $(@D)
 	$(FUZZCC) $(FUZZFLAGS) -o $@ $(filter %.c,$^) $(LIBS)
 
+# Every tool's objects are kept: without this make takes the objects it
+# reaches only through the pattern rule above as intermediate, deletes them
+# after linking, and rebuilds all of a tool's objects when one source changes.
+.SECONDARY: $(foreach t,$(TOOLS),$(call tool_obj,$(t)))
+
+# The exit statuses of common/exitcode.h as shell variables, for mk/*.sh:
+# one table for the tools and the scripts that test what the tools return.
+mk/exitcode.sh: common/exitcode.h
+	{ echo '# Generated from common/exitcode.h by the Makefile: edit that file instead.'; \
+	  echo '# shellcheck shell=bash disable=SC2034'; \
+	  sed -n 's/^[[:space:]]*\(EXIT_[A-Z]*\)[[:space:]]*=[[:space:]]*\([0-9]*\),.*/readonly \1=\2/p' $<; \
+	} >$@.tmp && mv -f $@.tmp $@
+
 units: $(UNIT_BINS)
 fuzz: $(FUZZ_BINS)
 
@@ -108,10 +121,10 @@ uninstall:
 	cd $(DESTDIR)$(BINDIR) && rm -f $(TOOLS)
 	$(if $(MAN1),cd $(DESTDIR)$(MANPREFIX)/man1 && rm -f $(notdir $(MAN1)))
 	$(if $(MAN7),cd $(DESTDIR)$(MANPREFIX)/man7 && rm -f $(notdir $(MAN7)))
-	cd $(DESTDIR)$(DATADIR) && rm -f $(notdir $(wildcard mk/*.mk mk/*.sh))
+	cd $(DESTDIR)$(DATADIR) && rm -f $(notdir $(wildcard mk/*.mk mk/*.sh)) exitcode.sh
 	-rmdir $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -rf build
+	rm -rf build mk/exitcode.sh
 
 .PHONY: all units fuzz check demo lint-man install uninstall clean

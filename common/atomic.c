@@ -1,4 +1,4 @@
-/* Atomic file replacement: temp file, fsync, keep mode, rename, fsync dir. */
+/* Atomic file replacement: temp file, fsync, keep mode and owner, rename, fsync dir. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -21,12 +21,76 @@ static char *dir_of(const char *path)
 	return xstrndup(path, slash - path);
 }
 
+/* The text of a symbolic link, NULL with errno set when it cannot be read. */
+static char *read_link(const char *path)
+{
+	size_t size = 256;
+
+	for (;;) {
+		char *buf = xmalloc(size);
+		ssize_t n = readlink(path, buf, size);
+
+		if (n < 0) {
+			free(buf);
+			return NULL;
+		}
+		if ((size_t)n < size) {
+			buf[n] = '\0';
+			return buf;
+		}
+		free(buf);
+		size *= 2;
+	}
+}
+
+/*
+ * The file that path names once every symbolic link on the way is followed,
+ * whether or not that file exists yet: replacing it keeps the links, which
+ * is what a project that links CHANGELOG.md to docs/ expects.
+ */
+static char *resolve_links(const char *path)
+{
+	char *cur = xstrdup(path), *target, *dir;
+	struct stat st;
+	int hops;
+
+	/* The kernel's own limit on links followed in one lookup. */
+	for (hops = 0; hops < 40; hops++) {
+		if (lstat(cur, &st) < 0 || !S_ISLNK(st.st_mode))
+			return cur;
+		if (!(target = read_link(cur))) {
+			error_errno("cannot read the symbolic link '%s'", cur);
+			free(cur);
+			return NULL;
+		}
+		if (target[0] != '/') {
+			dir = dir_of(cur);
+			free(cur);
+			cur = xstrfmt("%s/%s", dir, target);
+			free(dir);
+			free(target);
+		} else {
+			free(cur);
+			cur = target;
+		}
+	}
+	error("too many levels of symbolic links from '%s'", path);
+	free(cur);
+	return NULL;
+}
+
 int atomic_begin(struct atomic_file *af, const char *path)
 {
-	char *dir = dir_of(path);
+	char *real = resolve_links(path), *dir, *slash;
 
-	af->path = xstrdup(path);
-	af->tmp = xstrfmt("%s/.%s.tmpXXXXXX", dir, strrchr(path, '/') ? strrchr(path, '/') + 1 : path);
+	af->fd = -1;
+	af->path = af->tmp = NULL;
+	if (!real)
+		return -1;
+	dir = dir_of(real);
+	slash = strrchr(real, '/');
+	af->path = real;
+	af->tmp = xstrfmt("%s/.%s.tmpXXXXXX", dir, slash ? slash + 1 : real);
 	free(dir);
 	af->fd = mkostemp(af->tmp, O_CLOEXEC);
 	if (af->fd < 0) {
@@ -39,21 +103,38 @@ int atomic_begin(struct atomic_file *af, const char *path)
 	return 0;
 }
 
-static int target_mode(const char *path, mode_t *mode)
+/*
+ * Give the temp file what the replaced file had: its owner and group where
+ * we may (root may; anyone may keep a group they belong to; otherwise the
+ * file becomes ours, as any editor's save would make it), then its mode,
+ * after the owner because chown clears the set-id bits. A new file gets
+ * 0666 less the umask.
+ */
+static void keep_owner(int fd, const struct stat *st)
+{
+	if (st->st_uid == geteuid() && st->st_gid == getegid())
+		return;
+	if (fchown(fd, st->st_uid, st->st_gid) < 0 && fchown(fd, (uid_t)-1, st->st_gid) < 0)
+		return;	/* not ours to give: the new file stays the writer's */
+}
+
+static int take_attributes(int fd, const char *path)
 {
 	struct stat st;
-	mode_t mask;
+	mode_t mode;
 
-	*mode = 0600;
 	if (!stat(path, &st)) {
-		*mode = st.st_mode & 07777;
-		return 0;
-	}
-	if (errno != ENOENT)
+		keep_owner(fd, &st);
+		mode = st.st_mode & 07777;
+	} else if (errno == ENOENT) {
+		mode = umask(0);
+		umask(mode);
+		mode = 0666 & ~mode;
+	} else {
 		return error_errno("cannot stat '%s'", path);
-	mask = umask(0);
-	umask(mask);
-	*mode = 0666 & ~mask;
+	}
+	if (fchmod(fd, mode) < 0)
+		return error_errno("cannot set the mode of '%s'", path);
 	return 0;
 }
 
@@ -73,17 +154,12 @@ static int fsync_dir(const char *path)
 
 int atomic_commit(struct atomic_file *af)
 {
-	mode_t mode;
 	int ret;
 
 	if (!af->tmp)
 		return error("no temporary file to commit for '%s'", af->path ? af->path : "?");
-	if (target_mode(af->path, &mode) < 0)
+	if (take_attributes(af->fd, af->path) < 0)
 		goto fail;
-	if (fchmod(af->fd, mode) < 0) {
-		error_errno("cannot set the mode of '%s'", af->tmp);
-		goto fail;
-	}
 	if (fsync(af->fd) < 0) {
 		error_errno("cannot write '%s'", af->tmp);
 		goto fail;

@@ -1,11 +1,13 @@
 /* Run a program from argv, feeding stdin and capturing output through poll(). */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/pidfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -46,8 +48,22 @@ fail:
 	_exit(127);
 }
 
-/* Shovel input in and output out until both outputs reach end of file. */
-static void pump(const struct run_cmd *cmd, int in_fd, int out_fd, int err_fd)
+/* Milliseconds until deadline, for poll(): -1 when there is none, never below 0. */
+static int ms_left(long long deadline)
+{
+	long long left;
+
+	if (!deadline)
+		return -1;
+	left = deadline - now_ms();
+	return left < 0 ? 0 : left > INT_MAX ? INT_MAX : (int)left;
+}
+
+/*
+ * Shovel input in and output out until both outputs reach end of file: 0,
+ * or -1 when the deadline passed first (the pipes are closed then).
+ */
+static int pump(const struct run_cmd *cmd, int in_fd, int out_fd, int err_fd, long long deadline)
 {
 	size_t in_done = 0;
 	struct pollfd p[3];
@@ -62,12 +78,18 @@ static void pump(const struct run_cmd *cmd, int in_fd, int out_fd, int err_fd)
 		if (err_fd >= 0)
 			p[n++] = (struct pollfd){ .fd = err_fd, .events = POLLIN };
 		if (!n)
-			return;
-		ready = poll(p, n, -1);
+			return 0;
+		ready = poll(p, n, ms_left(deadline));
 		if (ready < 0 && errno == EINTR)
 			continue;
 		if (ready < 0)
 			die_errno("poll");
+		if (!ready) {
+			/* A grandchild may hold the pipes open: stop reading them. */
+			for (int i = 0; i < n; i++)
+				close(p[i].fd);
+			return -1;
+		}
 		for (int i = 0; i < n; i++) {
 			if (!p[i].revents)
 				continue;
@@ -104,10 +126,36 @@ static void pump(const struct run_cmd *cmd, int in_fd, int out_fd, int err_fd)
 	}
 }
 
-int run_command(const struct run_cmd *cmd)
+/* Wait until the child exits or the deadline passes: 0, or -1 at the deadline. */
+static int wait_exit(pid_t pid, long long deadline)
+{
+	struct pollfd p = { .events = POLLIN };
+	int ready;
+
+	if (!deadline)
+		return 0;
+	p.fd = pidfd_open(pid, 0);
+	if (p.fd < 0)
+		return 0;	/* a kernel without pidfds: wait as long as it runs */
+	while ((ready = poll(&p, 1, ms_left(deadline))) < 0 && errno == EINTR)
+		;
+	close(p.fd);
+	return ready == 0 ? -1 : 0;
+}
+
+/* Has the child exited? It stays a zombie for waitpid(). */
+static int has_exited(pid_t pid)
+{
+	siginfo_t info = { 0 };
+
+	return !waitid(P_PID, pid, &info, WEXITED | WNOHANG | WNOWAIT) && info.si_pid == pid;
+}
+
+int run_command_within(const struct run_cmd *cmd, long timeout_ms)
 {
 	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, err[2] = { -1, -1 }, report[2] = { -1, -1 };
-	int status, child_errno = 0;
+	int status, child_errno = 0, timed_out;
+	long long deadline = timeout_ms > 0 ? now_ms() + timeout_ms : 0;
 	void (*old_pipe)(int);
 	pid_t pid;
 
@@ -134,8 +182,11 @@ int run_command(const struct run_cmd *cmd)
 		fcntl(in[1], F_SETFL, O_NONBLOCK);
 
 	old_pipe = signal(SIGPIPE, SIG_IGN);
-	pump(cmd, in[1], out[0], err[0]);
+	timed_out = (pump(cmd, in[1], out[0], err[0], deadline) < 0 || wait_exit(pid, deadline) < 0) &&
+		    !has_exited(pid);
 	signal(SIGPIPE, old_pipe);
+	if (timed_out)
+		kill(pid, SIGKILL);
 	while (read(report[0], &child_errno, sizeof(child_errno)) < 0 && errno == EINTR)
 		;
 	close(report[0]);
@@ -146,6 +197,8 @@ int run_command(const struct run_cmd *cmd)
 		errno = child_errno;
 		return error_errno("cannot run '%s'", cmd->argv[0]);
 	}
+	if (timed_out)
+		return RUN_TIMED_OUT;
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);
 	return WEXITSTATUS(status);
@@ -155,6 +208,11 @@ fail:
 	close_pair(err);
 	close_pair(report);
 	return -1;
+}
+
+int run_command(const struct run_cmd *cmd)
+{
+	return run_command_within(cmd, 0);
 }
 
 int run_capture(const char *const *argv, struct strbuf *out)

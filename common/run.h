@@ -25,6 +25,17 @@ struct run_cmd {
  */
 int run_command(const struct run_cmd *cmd);
 
+/* run_command_within()'s result for a program killed at its timeout. */
+#define RUN_TIMED_OUT (-2)
+
+/*
+ * run_command(), but a program still running after timeout_ms is killed
+ * (SIGKILL) and RUN_TIMED_OUT returned, nothing printed; the output it gave
+ * before is kept. A grandchild holding the output pipes open does not hold
+ * the caller past the timeout.
+ */
+int run_command_within(const struct run_cmd *cmd, long timeout_ms);
+
 /* Shorthand: run argv, capture stdout into out (may be NULL), inherit stderr. */
 int run_capture(const char *const *argv, struct strbuf *out);
 

@@ -36,23 +36,7 @@ static int sign(int c)
 	return (c > 0) - (c < 0);
 }
 
-void semver_quote(struct strbuf *out, const char *p, size_t len)
-{
-	size_t n = len > QUOTE_MAX ? QUOTE_MAX : len;
-
-	strbuf_addch(out, '\'');
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = p[i];
-		if (c < 0x20 || c >= 0x7f || c == '\\' || c == '\'')
-			strbuf_addf(out, "\\x%02x", c);
-		else
-			strbuf_addch(out, c);
-	}
-	strbuf_addstr(out, len > n ? "'..." : "'");
-}
-
-/* Say what stands at s[pos] in words, for "found ..." in a reason. */
-static void describe(struct strbuf *why, const char *s, size_t len, size_t pos)
+void semver_describe(struct strbuf *why, const char *s, size_t len, size_t pos)
 {
 	unsigned char c;
 
@@ -97,7 +81,7 @@ static int unexpected(struct strbuf *why, const char *s, size_t len, size_t pos,
 		strbuf_addf(why, "expected %s at byte %zu, found ", expected, pos + 1);
 	else
 		strbuf_addf(why, "expected %s, found ", expected);
-	describe(why, s, len, pos);
+	semver_describe(why, s, len, pos);
 	return -1;
 }
 
@@ -105,7 +89,7 @@ static int leading_zero(struct strbuf *why, const char *what, const char *p, siz
 {
 	if (why) {
 		strbuf_addf(why, "the %s ", what);
-		semver_quote(why, p, len);
+		quote_untrusted(why, p, len);
 		strbuf_addstr(why, " has a leading zero");
 	}
 	return -1;
@@ -176,7 +160,7 @@ int semver_parse(struct semver *v, const char *s, size_t len, unsigned flags, st
 		return fail(why, "it is empty");
 	if (s[0] == 'v') {
 		if (!(flags & SEMVER_ALLOW_V))
-			return fail(why, "it starts with 'v' (--allow-v accepts one)");
+			return fail(why, "it starts with 'v'");
 		pos++;
 	}
 	if (parse_number(&v->major, s, len, &pos, "major version", why) ||
@@ -485,7 +469,7 @@ static int bump_pre(struct draft *d, const char *preid, int base, struct strbuf 
 		same = preid && !strcmp(joined.buf, preid);
 		strbuf_release(&joined);
 		if (same && base == SEMVER_BASE_NONE)
-			return fail(why, "the prerelease is '%s' already and --preid-base false adds no number", preid);
+			return fail(why, "the prerelease is '%s' already, and without a number it cannot count up", preid);
 		strvec_push(&d->pre, base_str);
 	}
 	if (!preid || !*preid)
@@ -557,7 +541,7 @@ int semver_bump(struct strbuf *out, const struct semver *v, enum semver_level le
 	int is_pre_level = level >= SEMVER_PREMAJOR && level <= SEMVER_PRERELEASE;
 
 	if (is_pre_level && (!preid || !*preid) && base == SEMVER_BASE_NONE)
-		return fail(why, "--preid-base false needs a --preid identifier");
+		return fail(why, "a prerelease without a number needs an identifier");
 	if (preid && !semver_preid_ok(preid, why))
 		return -1;
 	draft_init(&d, v);

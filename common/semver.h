@@ -81,10 +81,7 @@ int semver_is_pep440_label(const char *p, size_t len);
 int semver_docker_tag(struct strbuf *out, const struct semver *v, struct strbuf *why);
 #define SEMVER_DOCKER_TAG_MAX 128
 
-/*
- * Append p[0, len) for a message: quoted, control and non-ASCII bytes as
- * \xNN, cut after a few dozen bytes so that a huge input stays readable.
- */
-void semver_quote(struct strbuf *out, const char *p, size_t len);
+/* Say what stands at s[pos] in words ("a tab", "'x'", "the end"), for "found ..." in a reason. */
+void semver_describe(struct strbuf *why, const char *s, size_t len, size_t pos);
 
 #endif

@@ -272,6 +272,24 @@ char *xstrfmt(const char *fmt, ...)
 	return strbuf_detach(&sb, NULL);
 }
 
+#define QUOTE_MAX 48
+
+void quote_untrusted(struct strbuf *out, const char *p, size_t len)
+{
+	size_t n = len > QUOTE_MAX ? QUOTE_MAX : len;
+
+	strbuf_addch(out, '\'');
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = p[i];
+
+		if (c < 0x20 || c >= 0x7f || c == '\\' || c == '\'')
+			strbuf_addf(out, "\\x%02x", c);
+		else
+			strbuf_addch(out, c);
+	}
+	strbuf_addstr(out, len > n ? "'..." : "'");
+}
+
 char *xprintable(const char *s, size_t n, size_t max)
 {
 	char *p;
@@ -283,6 +301,28 @@ char *xprintable(const char *s, size_t n, size_t max)
 		p[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
 	p[n] = '\0';
 	return p;
+}
+
+char *xexcerpt(const char *s, size_t len, size_t max)
+{
+	char *plain = xmalloc(len + 1), *clean, *out;
+	size_t n;
+
+	/* NUL bytes would hide what follows them from the redaction. */
+	for (size_t i = 0; i < len; i++)
+		plain[i] = s[i] ? s[i] : '?';
+	plain[len] = '\0';
+	clean = secret_redact(plain);
+	n = strlen(clean);
+	free(plain);
+	if (n <= max)
+		return clean;
+	/* Cut at a character boundary: never inside a UTF-8 sequence. */
+	while (n > max || (n && ((unsigned char)clean[n] & 0xc0) == 0x80))
+		n--;
+	out = xstrfmt("%.*s...", (int)n, clean);
+	free(clean);
+	return out;
 }
 
 int write_all(int fd, const void *buf, size_t len)

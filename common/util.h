@@ -14,6 +14,8 @@
 
 #include "exitcode.h"
 
+struct strbuf;
+
 extern const char *progname;
 extern int verbose;
 
@@ -60,8 +62,21 @@ void *xreallocarray(void *p, size_t nmemb, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xstrfmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* A copy of s[0, n) with control bytes as '?' (n is cut to max when max > 0). */
+/*
+ * Append untrusted p[0, len) to a message, quoted: '...', with control and
+ * non-ASCII bytes, quotes and backslashes as \xNN, cut after a few dozen
+ * bytes ("'...") so that a huge input stays readable.
+ */
+void quote_untrusted(struct strbuf *out, const char *p, size_t len);
+/* A copy of s[0, n) with control bytes as '?' (n is cut to max when max > 0): data shown as is. */
 char *xprintable(const char *s, size_t n, size_t max);
+/*
+ * Untrusted text s[0, len) (a server's error body) for a message, at most
+ * max bytes and "..." when cut: redacted before it is cut, so that a secret
+ * the text echoes shows no part of it wherever the cut falls. NUL bytes
+ * become '?'; other control bytes are the messages' business (vreport).
+ */
+char *xexcerpt(const char *s, size_t len, size_t max);
 
 /* Grow an array to hold at least n items (git's ALLOC_GROW). */
 #define ALLOC_GROW(p, n, alloc) do { \

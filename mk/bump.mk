@@ -1,10 +1,9 @@
 # shipsync: make bump and make version-check (included by release.mk).
 
-export PYPROJECT COMPOSE_FILES CHANGELOG TAG_PREFIX VERSION_FILES IMAGE
-
-# VERSION=x.y.z, or major, minor, patch, prerelease, auto.
+# VERSION=x.y.z, or major, minor, patch, prerelease, release, auto: the
+# script reads it from the environment (defaults.mk), never from this line.
 bump:
-	@$(SHIPSYNC_MK)bump.sh '$(VERSION)'
+	@$(SHIPSYNC_MK)bump.sh
 
 # Every version reference agrees, or a table of what does not.
 version-check:

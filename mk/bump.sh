@@ -1,185 +1,498 @@
 #!/usr/bin/env bash
 # shipsync bump: set one new version everywhere, commit it and tag it, all or nothing.
 #
-#   bump.sh VERSION|major|minor|patch|prerelease|auto
+# Configuration comes from the environment (mk/defaults.mk exports it): VERSION
+# (x.y.z, or major, minor, patch, prerelease, release, auto), PREID, PYPROJECT,
+# COMPOSE_FILES, CHANGELOG, TAG_PREFIX, VERSION_FILES, IMAGE.
 #
-# Configuration comes from the environment (release.mk exports it): PYPROJECT,
-# COMPOSE_FILES, CHANGELOG, TAG_PREFIX, VERSION_FILES, IMAGE, PREID.
-#
-# Every new file is computed first into a staging directory inside .git. A
-# journal there records the commit we started from; until the tag exists a
-# failure (or a re-run after kill -9) puts every file, the index and HEAD back.
+# A bump may be stopped at any point without costing any work:
+# - one bump at a time: a lock in the repository's git directory, held with
+#   flock(1), so that the kernel drops it when its holder dies;
+# - every new file is computed before any file is replaced;
+# - a journal in the git directory records the branch, the commit the bump
+#   started from, each file's absolute path with the git blobs of its old and
+#   new content, and the bump commit once made;
+# - a failure or a signal undoes the bump before exiting (SIGINT 130, SIGTERM
+#   143); after kill -9 the next bump undoes it, but only when the repository
+#   is exactly as the bump left it. Otherwise it changes nothing and prints the
+#   commands that keep or undo that bump by hand.
 set -euo pipefail
 
 me=shipsync-bump
-die() { echo "$me: $*" >&2; exit 1; }
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
 
-PYPROJECT=${PYPROJECT:-pyproject.toml}
-CHANGELOG=${CHANGELOG:-CHANGELOG.md}
-TAG_PREFIX=${TAG_PREFIX-v}
-COMPOSE_FILES=${COMPOSE_FILES:-}
-VERSION_FILES=${VERSION_FILES:-}
-IMAGE=${IMAGE:-}
-PREID=${PREID:-rc}
+# File names reach git as names, never as patterns.
+export GIT_LITERAL_PATHSPECS=1
 
-# Tests stop the bump dead at a named point to prove that a re-run recovers.
-checkpoint() { [ "${SHIPSYNC_BUMP_KILL_AT:-}" != "$1" ] || kill -9 $$; }
+# Tests stop the bump at a named point to prove that every point is safe.
+checkpoint() {
+	[ "${SHIPSYNC_BUMP_KILL_AT:-}" != "$1" ] || kill -s "${SHIPSYNC_BUMP_KILL_SIGNAL:-KILL}" $$
+}
 
-[ $# -eq 1 ] && [ -n "$1" ] || die "usage: make bump VERSION=x.y.z|major|minor|patch|prerelease|auto"
-request=$1
+q() { printf '%q' "$1"; }
+short() { git rev-parse -q --short --verify "$1^{commit}" 2>/dev/null || printf '%s' "${1:-(none)}"; }
 
-git rev-parse --git-dir >/dev/null 2>&1 || die "not inside a git repository"
-top=$(git rev-parse --show-toplevel)
-gitdir=$(git rev-parse --absolute-git-dir)
+# --- the request, checked before anything else ------------------------------
+request=$VERSION
+check_tag_prefix
+case $request in
+'')
+	die "usage: make bump VERSION=x.y.z|major|minor|patch|prerelease|release|auto" ;;
+major|minor|patch|release|prerelease|auto)
+	;;
+*)
+	semver-check -q -- "${request#"$TAG_PREFIX"}" 2>/dev/null ||
+		die "VERSION '$(shown "$request")' is not a SemVer 2.0.0 version (such as 1.2.3 or 1.3.0-rc.1), nor major, minor, patch, prerelease, release or auto" ;;
+esac
+
+# The work tree, this work tree's git directory, and the one all share.
+dirs=$(git rev-parse --path-format=absolute --show-toplevel --git-dir --git-common-dir 2>/dev/null) ||
+	die "not inside a git repository with a work tree"
+{ read -r top; read -r gitdir; read -r commondir; } <<<"$dirs"
 stage=$gitdir/shipsync-bump
 journal=$stage/journal
 
-# Files that a bump may change, relative to the current directory.
-read -r -a compose_files <<<"$COMPOSE_FILES"
-read -r -a version_files <<<"$VERSION_FILES"
-files=("$PYPROJECT" "$CHANGELOG" "${compose_files[@]}" "${version_files[@]}")
+take_lock() {
+	local lock=$commondir/shipsync-bump.lock
+	command -v flock >/dev/null || die "flock(1) is missing (util-linux): it keeps two bumps from running at once"
+	exec 9>>"$lock"
+	flock -n 9 || die "another bump is running in this repository (it holds '$lock'); let it finish first"
+}
 
-# Put back what an interrupted or failed bump changed: files, index, HEAD, tag.
-restore() {
-	local start tag i
-	start=$(sed -n 's/^start //p' "$journal")
-	tag=$(sed -n 's/^tag //p' "$journal")
-	if [ -n "$tag" ] && git rev-parse -q --verify "refs/tags/$tag" >/dev/null &&
-		[ "$(git rev-parse "refs/tags/$tag^{commit}")" != "$start" ] &&
-		[ "$(git rev-parse "refs/tags/$tag^{commit}")" = "$(git rev-parse HEAD)" ]; then
-		git tag -d "$tag" >/dev/null
-	fi
-	[ "$(git rev-parse HEAD)" = "$start" ] || git reset -q --soft "$start"
-	i=0
-	while read -r kind path; do
-		[ "$kind" = file ] || continue
-		if [ -e "$stage/orig.$i" ]; then
-			cp -p "$stage/orig.$i" "$path.shipsync-restore" && mv -f "$path.shipsync-restore" "$path"
-		else
-			rm -f "$path"
-		fi
-		git reset -q -- "$path" 2>/dev/null || true
-		i=$((i + 1))
+# --- the journal -------------------------------------------------------------
+# "key value" lines; one "file OLD NEW INDEX PATH" line per file, with the
+# blobs (git hash-object --no-filters) of its content before the bump ("-":
+# no file) and after, the blob its index entry gets, and its absolute path.
+read_journal() {
+	local key rest old new index path
+	j_request='' j_branch='' j_start='' j_tag='' j_top='' j_commit=''
+	j_old=() j_new=() j_index=() j_path=()
+	while IFS=' ' read -r key rest; do
+		case $key in
+		request) j_request=$rest ;;
+		branch) j_branch=$rest ;;
+		start) j_start=$rest ;;
+		tag) j_tag=$rest ;;
+		top) j_top=$rest ;;
+		commit) j_commit=$rest ;;
+		file)
+			IFS=' ' read -r old new index path <<<"$rest"
+			j_old+=("$old") j_new+=("$new") j_index+=("$index") j_path+=("$path") ;;
+		esac
 	done <"$journal"
-	rm -rf "$stage"
+	[ -n "$j_branch" ] && [ -n "$j_start" ] && [ -n "$j_tag" ] && [ -n "$j_top" ] ||
+		die "'$journal' is not a bump journal; if no bump is running, remove it: rm -r -- $(q "$stage")"
 }
 
-if [ -f "$journal" ]; then
-	tag=$(sed -n 's/^tag //p' "$journal")
-	if grep -q '^done$' "$journal"; then
-		rm -rf "$stage"
-	else
-		echo "$me: an earlier bump to ${tag:-?} was interrupted; undoing it first" >&2
-		restore
+git_path() { printf '%s' "${1#"$j_top/"}"; }
+
+# content_of PATH: the blob of the file's bytes, or "-" when there is none.
+content_of() {
+	if [ -f "$1" ]; then git hash-object --no-filters -- "$1"; else echo -; fi
+}
+
+# index_entry GITPATH [COMMIT]: the blob of GITPATH in the index (or in
+# COMMIT), "-" when it has none.
+index_entry() {
+	local e
+	if [ $# -eq 2 ]; then
+		git rev-parse -q --verify "$2:$1" || echo -
+		return
 	fi
-fi
-rm -rf "$stage"
-
-# --- preflight -----------------------------------------------------------
-[ -z "$(git status --porcelain --untracked-files=no)" ] ||
-	die "the work tree has uncommitted changes; commit or stash them first"
-git symbolic-ref -q HEAD >/dev/null || die "HEAD is detached; check out the release branch first"
-[ -f "$PYPROJECT" ] || die "'$PYPROJECT' not found; set PYPROJECT to the project's pyproject.toml"
-
-current=$(toml-setver -g "$PYPROJECT") || die "cannot read the current version from '$PYPROJECT'"
-latest_tag=$(git tag --merged HEAD --list "${TAG_PREFIX}*" | sed "s/^${TAG_PREFIX}//" | semver-check -k --max 2>/dev/null || true)
-# The current version as SemVer: the highest tag, or the pyproject version when it parses.
-base=$latest_tag
-if semver-check -q "$current" 2>/dev/null && { [ -z "$base" ] || semver-check --gt "$current" "$base"; }; then
-	base=$current
-fi
-[ -n "$base" ] || base=0.0.0
-
-case $request in
-major|minor|patch|release)
-	new=$(semver-check --bump "$request" "$base") || die "cannot bump '$base' by '$request'" ;;
-prerelease)
-	if [ -n "$(semver-check --field prerelease "$base")" ]; then
-		new=$(semver-check --bump prerelease "$base") || die "cannot bump the prerelease of '$base'"
-	else
-		new=$(semver-check --bump preminor --preid "$PREID" --preid-base 1 "$base") || die "cannot start a prerelease after '$base'"
-	fi ;;
-auto)
-	level=$(commit-bump --tag-prefix "$TAG_PREFIX") || die "cannot read the commits since the last version tag"
-	[ "$level" != none ] ||
-		die "nothing to release: no commit since the last version tag is a feat, a fix or a breaking change"
-	new=$(commit-bump --next --tag-prefix "$TAG_PREFIX") || die "cannot work out the next version from the commits" ;;
-*)
-	new=${request#"$TAG_PREFIX"} ;;
-esac
-[ -n "$new" ] || die "nothing to release: the commits since ${TAG_PREFIX}${base} call for no new version"
-
-semver-check -q "$new" || die "'$new' is not a SemVer 2.0.0 version (such as 1.2.3 or 1.3.0-rc.1)"
-tag=$TAG_PREFIX$new
-! git rev-parse -q --verify "refs/tags/$tag" >/dev/null || die "tag '$tag' already exists"
-[ "$base" = 0.0.0 ] || semver-check --gt "$new" "$base" ||
-	die "'$new' is not greater than the current version '$base'"
-pep440=$(semver-check --pep440 "$new") || die "'$new' has no PEP 440 form, so it cannot go to PyPI"
-docker_tag=$(semver-check --docker-tag "$new") || die "'$new' has no Docker tag form"
-
-# --- compute every edit --------------------------------------------------
-mkdir -p "$stage"
-printf 'start %s\ntag %s\n' "$(git rev-parse HEAD)" "$tag" >"$journal.tmp"
-staged=()
-stage_file() {	# stage_file PATH: $stage/new.N holds the new content
-	staged+=("$1")
+	e=$(git -C "$top" ls-files -s -- "$1")	# MODE BLOB STAGE<tab>PATH
+	e=${e#* }
+	e=${e%% *}
+	echo "${e:--}"
 }
-n=0
-toml-setver -o "$stage/new.$n" "$PYPROJECT" "$pep440" || die "cannot set the version in '$PYPROJECT'"
-stage_file "$PYPROJECT"; n=$((n + 1))
 
-for f in "${compose_files[@]}"; do
-	[ -n "$IMAGE" ] || die "COMPOSE_FILES is set but IMAGE is empty; name the project's own images"
-	images=()
-	for i in $IMAGE; do images+=(-i "$i"); done
-	compose-retag "${images[@]}" -s "$docker_tag" -o "$stage/new.$n" "$f" || die "cannot retag '$f'"
-	stage_file "$f"; n=$((n + 1))
-done
+# The bump commit: the one recorded, or (when the bump was stopped before it
+# could record it) the branch's first commit after the start, if it is the
+# bump's: its subject, and the bump's content in every file.
+find_bump_commit() {
+	local tip after first i
+	if [ -n "$j_commit" ] && git rev-parse -q --verify "$j_commit^{commit}" >/dev/null; then
+		echo "$j_commit"
+		return
+	fi
+	tip=$(git rev-parse -q --verify "$j_branch^{commit}") || return 0
+	after=$(git rev-list --first-parent --reverse "$j_start..$tip" 2>/dev/null) || return 0
+	first=${after%%$'\n'*}
+	[ -n "$first" ] && [ "$(git rev-parse -q --verify "$first^1")" = "$j_start" ] || return 0
+	[ "$(git log -1 --format=%s "$first")" = "chore(release): $j_tag" ] || return 0
+	for i in "${!j_path[@]}"; do
+		[ "$(index_entry "$(git_path "${j_path[i]}")" "$first")" = "${j_index[i]}" ] || return 0
+	done
+	echo "$first"
+}
 
-entries=()
-[ "$request" != auto ] || commit-bump --changelog --tag-prefix "$TAG_PREFIX" >"$stage/entries" || die "cannot read the commits"
-[ "$request" != auto ] || entries=(-e "$stage/entries")
-changelog-prepend -f "$CHANGELOG" -t "$TAG_PREFIX" -o "$stage/new.$n" "${entries[@]}" "$new" ||
-	die "cannot add '$new' to '$CHANGELOG'"
-stage_file "$CHANGELOG"; n=$((n + 1))
+# survey: compare the repository with the journal. Sets bump (the bump
+# commit, if made), complete (the bump was tagged: nothing to undo) and
+# problems (what differs from what the bump left, one a line).
+survey() {
+	local head branch i path gp cur idx start_entry tag_commit
+	problems=() complete=
+	bump=$(find_bump_commit)
+	tag_commit=$(git rev-parse -q --verify "refs/tags/$j_tag^{commit}" || true)
+	if [ -n "$bump" ] && [ "$tag_commit" = "$bump" ]; then
+		complete=1
+		return
+	fi
+	[ "$j_top" = "$top" ] || problems+=("the repository was at '$j_top', it is at '$top' now")
+	branch=$(git symbolic-ref -q HEAD || echo "(detached HEAD)")
+	[ "$branch" = "$j_branch" ] ||
+		problems+=("HEAD is on '${branch#refs/heads/}', the bump was on '${j_branch#refs/heads/}'")
+	head=$(git rev-parse -q --verify HEAD || true)
+	[ "$head" = "$j_start" ] || { [ -n "$bump" ] && [ "$head" = "$bump" ]; } ||
+		problems+=("HEAD is at $(short "$head"), neither the commit the bump started from ($(short "$j_start")) nor the bump's commit")
+	[ -z "$tag_commit" ] || problems+=("tag '$j_tag' exists and is not on the bump's commit")
+	for i in "${!j_path[@]}"; do
+		path=${j_path[i]} gp=$(git_path "${j_path[i]}")
+		cur=$(content_of "$path")
+		[ "$cur" = "${j_old[i]}" ] || [ "$cur" = "${j_new[i]}" ] ||
+			problems+=("'$gp' holds neither its content before the bump nor the bump's")
+		idx=$(index_entry "$gp")
+		start_entry=$(index_entry "$gp" "$j_start")
+		[ "$idx" = "$start_entry" ] || [ "$idx" = "${j_index[i]}" ] ||
+			problems+=("'$gp' has changes of its own staged in the index")
+	done
+}
 
-for f in "${version_files[@]}"; do
-	old_pep=$(printf '%s' "$current" | sed 's/[.[\*^$]/\\&/g')
-	sed -E "s/^(__version__[[:space:]]*=[[:space:]]*[\"'])${old_pep}([\"'])/\\1${pep440}\\2/" "$f" >"$stage/new.$n"
-	cmp -s "$f" "$stage/new.$n" && die "'$f' has no line __version__ = \"$current\" to update"
-	stage_file "$f"; n=$((n + 1))
-done
+# The atomic replace of mk/: a temp file beside DEST (a fixed name, since the
+# lock is ours, so that a recovery finds one left by kill -9), the old file's
+# owner where permitted and its mode, then a rename.
+temp_beside() { printf '%s/.%s.shipsync-bump' "${1%/*}" "${1##*/}"; }
+install_blob() {
+	local blob=$1 dest=$2 tmp
+	tmp=$(temp_beside "$dest")
+	git cat-file blob "$blob" >"$tmp"
+	if [ -e "$dest" ]; then
+		chown --reference="$dest" -- "$tmp" 2>/dev/null || chgrp --reference="$dest" -- "$tmp" 2>/dev/null || true
+		chmod --reference="$dest" -- "$tmp"
+	else
+		chmod "$(printf '%o' $((0666 & ~0$(umask))))" -- "$tmp"
+	fi
+	mv -f -- "$tmp" "$dest"
+}
 
-# --- replace, commit, tag ------------------------------------------------
-i=0
-for f in "${staged[@]}"; do
-	echo "file $f" >>"$journal.tmp"
-	[ ! -e "$f" ] || cp -p "$f" "$stage/orig.$i"
-	i=$((i + 1))
-done
-mv "$journal.tmp" "$journal"
+# undo: put back the branch, every file and its index entry. Each step leaves
+# a state that survey accepts, so an undo that is itself stopped can be rerun.
+undo() {
+	local i gp
+	if [ -n "$bump" ] && [ "$(git rev-parse HEAD)" = "$bump" ]; then
+		git update-ref -m "shipsync bump: undo $j_tag" "$j_branch" "$j_start" "$bump"
+	fi
+	for i in "${!j_path[@]}"; do
+		gp=$(git_path "${j_path[i]}")
+		rm -f -- "$(temp_beside "${j_path[i]}")"
+		if [ "$(content_of "${j_path[i]}")" != "${j_old[i]}" ]; then
+			if [ "${j_old[i]}" = - ]; then rm -f -- "${j_path[i]}"; else install_blob "${j_old[i]}" "${j_path[i]}"; fi
+		fi
+		[ "$(index_entry "$gp")" = "$(index_entry "$gp" "$j_start")" ] || git -C "$top" reset -q "$j_start" -- "$gp"
+	done
+	rm -rf -- "$stage"
+}
+
+# undo_commands: what undoes the bump by hand, from where the repository is now.
+undo_commands() {
+	local tip head_branch i gp switch=
+	tip=$(git rev-parse -q --verify "$j_branch^{commit}" || true)
+	head_branch=$(git symbolic-ref -q HEAD || true)
+	[ "$head_branch" = "$j_branch" ] || switch="git switch $(q "${j_branch#refs/heads/}")"
+	if [ -n "$bump" ] && [ "$tip" = "$bump" ]; then
+		[ -z "$switch" ] || echo "$switch"
+		echo "git reset --keep $j_start"
+	elif [ -n "$bump" ] && [ -n "$tip" ] && git merge-base --is-ancestor "$bump" "$tip"; then
+		[ -z "$switch" ] || echo "$switch"
+		echo "git revert --no-edit $bump"
+	elif [ -z "$bump" ]; then
+		for i in "${!j_path[@]}"; do
+			gp=$(git_path "${j_path[i]}")
+			[ "$(index_entry "$gp")" != "${j_index[i]}" ] || [ "${j_index[i]}" = "$(index_entry "$gp" "$j_start")" ] ||
+				echo "git reset -q $j_start -- $(q "${j_path[i]}")"
+			[ "$(content_of "${j_path[i]}")" = "${j_new[i]}" ] && [ "${j_new[i]}" != "${j_old[i]}" ] || continue
+			if [ "${j_old[i]}" = - ]; then
+				echo "rm -- $(q "${j_path[i]}")"
+			else
+				echo "git cat-file blob ${j_old[i]} > $(q "${j_path[i]}")"
+			fi
+		done
+	fi
+}
+
+# explain WHAT: why the bump cannot be undone by itself, and the commands
+# that keep or undo it; WHAT says what was (not) done about it.
+explain() {
+	local p cmds
+	say "a bump to $j_tag was stopped, and the repository has changed since:"
+	for p in "${problems[@]}"; do say "  $p"; done
+	cmds=$(undo_commands)
+	{
+		echo "$me: $1. Decide what to keep, then run one of these and make bump again:"
+		if [ -n "$bump" ] && git merge-base --is-ancestor "$bump" "$j_branch" 2>/dev/null; then
+			echo "  to keep the bump, committed as $(short "$bump") on '${j_branch#refs/heads/}', tag it:"
+			echo "    git tag -a $(q "$j_tag") -m $(q "Release $j_tag") $bump"
+		fi
+		if [ -n "$cmds" ]; then
+			echo "  to undo it:"
+			indent <<<"$cmds"
+		else
+			echo "  nothing of it is left to undo."
+		fi
+		echo "  then, either way, forget it:"
+		echo "    rm -r -- $(q "$stage")"
+	} >&2
+}
+
+next_steps() {
+	cat >&2 <<-EOT
+	$me: committed and tagged $1. Next:
+	  git push --follow-tags      # CI validates the tag
+	  make publish                # once CI has passed (DRY_RUN=1 to preview)
+	EOT
+}
+
+# recover: deal with the journal of a bump that did not finish.
+recover() {
+	read_journal
+	survey
+	if [ -n "$complete" ]; then
+		rm -rf -- "$stage"
+		say "the stopped bump to $j_tag had finished: $j_tag tags $(short "$bump")"
+		if [ "$j_request" = "$request" ]; then
+			next_steps "$j_tag"
+			exit 0
+		fi
+		return
+	fi
+	[ ${#problems[@]} -eq 0 ] || { explain "so nothing was changed"; exit "$EXIT_NO"; }
+	say "a bump to $j_tag was stopped; undoing it first"
+	undo
+}
+
+# While files change, any exit undoes the bump; a signal exits 128+N after that.
+phase=checking signal=
+on_exit() {
+	local status=$?
+	trap '' INT TERM HUP
+	set +e
+	[ "$phase" = changing ] && [ -f "$journal" ] || exit "$status"
+	local what="failed"
+	[ -z "$signal" ] || what="stopped by SIG$signal"
+	read_journal
+	survey
+	if [ -n "$complete" ]; then
+		rm -rf -- "$stage"
+		say "$what after the bump was complete: $j_tag is tagged"
+	elif [ ${#problems[@]} -eq 0 ] && undo; then
+		say "$what; every file, the index and the branch are back as they were"
+	else
+		say "$what, and could not undo the bump by itself"
+		explain "so it is left as it is"
+	fi
+	exit "$status"
+}
+trap on_exit EXIT
+trap 'signal=INT; exit 130' INT
+trap 'signal=TERM; exit 143' TERM
+trap 'signal=HUP; exit 129' HUP
+
+# --- the bump ----------------------------------------------------------
+
+preflight() {
+	[ -z "$(git status --porcelain --untracked-files=no)" ] ||
+		die "the work tree has uncommitted changes; commit or stash them first"
+	branch=$(git symbolic-ref -q HEAD) || die "HEAD is detached; check out the release branch first"
+	[ -f "$PYPROJECT" ] || die "'$PYPROJECT' not found; set PYPROJECT to the project's pyproject.toml"
+	current=$(toml-setver -g -- "$PYPROJECT") || die "cannot read the current version from '$PYPROJECT'"
+}
+
+# The version to bump from: the highest version tag, or the pyproject version
+# when it is SemVer and higher; 0.0.0 when there is neither.
+base_version() {
+	local tags base
+	tags=$(version_tags --merged HEAD)
+	base=$(semver-check -k --max <<<"$tags" 2>/dev/null) || case $? in
+		"$EXIT_NOTFOUND") base='' ;;
+		*) die "cannot sort the version tags" ;;
+		esac
+	if semver-check -q -- "$current" 2>/dev/null && { [ -z "$base" ] || semver-check --gt -- "$current" "$base"; }; then
+		base=$current
+	fi
+	echo "${base:-0.0.0}"
+}
+
+# next_version: sets base, new, tag, pep440 and docker_tag, or refuses.
+next_version() {
+	local level
+	base=$(base_version)
+	case $request in
+	major|minor|patch|release)
+		new=$(semver-check --bump "$request" -- "$base") || die "cannot bump '$base' by '$request'" ;;
+	prerelease)
+		if [ -n "$(semver-check --field prerelease -- "$base")" ]; then
+			new=$(semver-check --bump prerelease -- "$base") || die "cannot bump the prerelease of '$base'"
+		else
+			new=$(semver-check --bump preminor --preid "$PREID" --preid-base 1 -- "$base") ||
+				die "cannot start a prerelease after '$base' (PREID '$(shown "$PREID")')"
+		fi ;;
+	auto)
+		level=$(commit-bump --tag-prefix "$TAG_PREFIX") || die "cannot read the commits since the last version tag"
+		[ "$level" != none ] ||
+			die "nothing to release: no commit since the last version tag is a feat, a fix or a breaking change"
+		new=$(commit-bump --next --tag-prefix "$TAG_PREFIX") || die "cannot work out the next version from the commits" ;;
+	*)
+		new=${request#"$TAG_PREFIX"} ;;
+	esac
+	[ -n "$new" ] || die "nothing to release: the commits since ${TAG_PREFIX}${base} call for no new version"
+	semver-check -q -- "$new" || die "'$new' is not a SemVer 2.0.0 version (such as 1.2.3 or 1.3.0-rc.1)"
+	tag=$TAG_PREFIX$new
+	! git rev-parse -q --verify "refs/tags/$tag" >/dev/null || die "tag '$tag' already exists"
+	[ "$base" = 0.0.0 ] || semver-check --gt -- "$new" "$base" ||
+		die "'$new' is not greater than the current version '$base'"
+	pep440=$(semver-check --pep440 -- "$new") || die "'$new' has no PEP 440 form, so it cannot go to PyPI"
+	docker_tag=$(semver-check --docker-tag -- "$new") || die "'$new' has no Docker tag form"
+}
+
+# stage_file NAME: NAME's new content is in staged_out; NAME is followed
+# through symbolic links to the file that is really rewritten, which must be
+# in the repository, and appears once.
+paths=()
+declare -A seen=()
+stage_file() {
+	local path
+	path=$(realpath -m -- "$1")
+	case $path in "$top"/*) ;; *) die "'$1' is '$path', outside the repository: the bump could not commit it" ;; esac
+	case $path in *$'\n'*|*' ') die "'$(shown "$1")': a file name with a newline or a final space cannot be journaled" ;; esac
+	[ -z "${seen[$path]:-}" ] || die "'$1' and '${seen[$path]}' are the same file"
+	seen[$path]=$1
+	paths+=("$path")
+}
+# Where the next file's new content goes.
+staged_out() { printf '%s/new.%d' "$stage" "${#paths[@]}"; }
+
+# set_dunder_version FILE OUT: every line `__version__ = "CURRENT"` (or with
+# single quotes) gets the new version; plain string comparison, no pattern.
+set_dunder_version() {
+	OLD=$current NEW=$pep440 awk '
+	BEGIN { old = ENVIRON["OLD"]; new = ENVIRON["NEW"]; n = 0 }
+	{
+		line = $0
+		if (substr(line, 1, 11) == "__version__") {
+			i = 12
+			while (substr(line, i, 1) == " " || substr(line, i, 1) == "\t") i++
+			if (substr(line, i, 1) == "=") {
+				i++
+				while (substr(line, i, 1) == " " || substr(line, i, 1) == "\t") i++
+				q = substr(line, i, 1)
+				if ((q == "\"" || q == "'\''") && substr(line, i + 1, length(old)) == old &&
+				    substr(line, i + 1 + length(old), 1) == q) {
+					line = substr(line, 1, i) new substr(line, i + 1 + length(old))
+					n++
+				}
+			}
+		}
+		print line
+	}
+	END { exit n == 0 }' <"$1" >"$2" || return
+	# awk ends every line; keep a file that had no final newline without one.
+	[ -z "$(tail -c 1 -- "$1")" ] || truncate -s -1 -- "$2"
+}
+
+# stage_edits: every changed file computed into the stage, none replaced yet.
+stage_edits() {
+	local f i image_args=() entries=() compose_files version_files images
+	read -r -a compose_files <<<"$COMPOSE_FILES"
+	read -r -a version_files <<<"$VERSION_FILES"
+	read -r -a images <<<"$IMAGE"
+	mkdir -p -- "$stage"
+
+	toml-setver -o "$(staged_out)" -- "$PYPROJECT" "$pep440" || die "cannot set the version in '$PYPROJECT'"
+	stage_file "$PYPROJECT"
+
+	for i in "${images[@]}"; do image_args+=(-i "$i"); done
+	for f in "${compose_files[@]}"; do
+		[ ${#images[@]} -gt 0 ] || die "COMPOSE_FILES is set but IMAGE is empty; name the project's own images"
+		compose-retag "${image_args[@]}" -s "$docker_tag" -o "$(staged_out)" -- "$f" || die "cannot retag '$f'"
+		stage_file "$f"
+	done
+
+	if [ "$request" = auto ]; then
+		commit-bump --changelog --tag-prefix "$TAG_PREFIX" >"$stage/entries" || die "cannot read the commits"
+		entries=(-e "$stage/entries")
+	fi
+	changelog-prepend -f "$CHANGELOG" -t "$TAG_PREFIX" -o "$(staged_out)" "${entries[@]}" -- "$new" ||
+		die "cannot add '$new' to '$CHANGELOG'"
+	stage_file "$CHANGELOG"
+
+	for f in "${version_files[@]}"; do
+		set_dunder_version "$f" "$(staged_out)" || die "'$f' has no line __version__ = \"$current\" to update"
+		stage_file "$f"
+	done
+}
+
+# write_journal: the journal of this bump, written whole before any file changes.
+# The blobs are written to the object store, so that the journal can always
+# give back the bytes it names; one git for all old files, one for all new.
+write_journal() {
+	local i start hashes index old=() new=() existing=() staged=()
+	start=$(git rev-parse HEAD)
+	for i in "${!paths[@]}"; do
+		staged+=("$stage/new.$i")
+		[ ! -e "${paths[i]}" ] || existing+=("${paths[i]}")
+	done
+	hashes=$(git hash-object -w --no-filters -- "${staged[@]}")
+	mapfile -t new <<<"$hashes"
+	if [ ${#existing[@]} -gt 0 ]; then
+		hashes=$(git hash-object -w --no-filters -- "${existing[@]}")
+		mapfile -t existing <<<"$hashes"
+	fi
+	{
+		printf 'shipsync-bump-journal 1\nrequest %s\nbranch %s\nstart %s\ntag %s\ntop %s\n' \
+			"$request" "$branch" "$start" "$tag" "$top"
+		for i in "${!paths[@]}"; do
+			old+=(-)
+			if [ -e "${paths[i]}" ]; then old[i]=${existing[0]}; existing=("${existing[@]:1}"); fi
+			# The blob git add makes: the path's filters (eol, clean) applied.
+			index=$(git -C "$top" hash-object --path="${paths[i]#"$top/"}" -- "${staged[i]}")
+			printf 'file %s %s %s %s\n' "${old[i]}" "${new[i]}" "$index" "${paths[i]}"
+		done
+	} >"$journal.tmp"
+	mv -f -- "$journal.tmp" "$journal"
+}
+
+# apply: replace the files, commit, record the commit, tag.
+apply() {
+	local i p gitpaths=()
+	for i in "${!j_path[@]}"; do
+		install_blob "${j_new[i]}" "${j_path[i]}"
+		checkpoint replace
+	done
+	for p in "${j_path[@]}"; do gitpaths+=("$(git_path "$p")"); done
+	git -C "$top" add -- "${gitpaths[@]}"
+	checkpoint add
+	git -C "$top" commit -q -m "chore(release): $tag" -- "${gitpaths[@]}"
+	checkpoint commit
+	echo "commit $(git rev-parse HEAD)" >>"$journal"
+	checkpoint recorded
+	git tag -a "$tag" -m "Release $tag"
+	checkpoint tag
+}
+
+take_lock
+[ ! -f "$journal" ] || recover
+rm -rf -- "$stage"
+preflight
+next_version
+stage_edits
+write_journal
+phase=changing
+read_journal
 checkpoint journal
-
-trap 'status=$?; echo "$me: failed; every file is back as it was" >&2; restore; exit $status' ERR INT TERM
-i=0
-for f in "${staged[@]}"; do
-	[ ! -e "$f" ] || chmod --reference="$f" "$stage/new.$i"
-	mv -f "$stage/new.$i" "$f"
-	i=$((i + 1))
-	checkpoint replace
-done
-git add -- "${staged[@]}"
-git commit -q -m "chore(release): $tag" -- "${staged[@]}"
-checkpoint commit
-git tag -a "$tag" -m "Release $tag"
-checkpoint tag
-trap - ERR INT TERM
-echo done >>"$journal"
-rm -rf "$stage"
+apply
+phase=finished
+rm -rf -- "$stage"
 
 echo "$tag" >&2
-cat >&2 <<EOT
-$me: committed and tagged $tag (PyPI $pep440, image tag $docker_tag). Next:
-  git push --follow-tags      # CI validates the tag
-  make publish                # once CI has passed (DRY_RUN=1 to preview)
-EOT
+say "PyPI version $pep440, image tag $docker_tag"
+next_steps "$tag"

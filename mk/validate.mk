@@ -11,27 +11,7 @@
 ifndef SHIPSYNC_MK
 SHIPSYNC_MK := $(dir $(lastword $(MAKEFILE_LIST)))
 endif
-
-PYPROJECT  ?= pyproject.toml
-TAG_PREFIX ?= v
-IMAGE      ?=
-PLATFORMS  ?= linux/amd64 linux/arm64
-DOCKER     ?= docker
-DIST       ?= dist
-HEALTH_URL ?= http://127.0.0.1:8000/health
-
-# What HEALTH_URL must answer, and how long to wait for it.
-HEALTH_FIELD   ?= status
-HEALTH_EXPECT  ?= healthy
-HEALTH_TIMEOUT ?= 60s
-# none: the URL is probed inside the container (needs root); host: from here.
-VALIDATE_NETWORK ?= none
-DOCKERFILE     ?= Dockerfile
-DOCKER_CONTEXT ?= .
-PYTHON         ?= python3
-
-export PYPROJECT TAG_PREFIX IMAGE PLATFORMS DOCKER DIST HEALTH_URL HEALTH_FIELD \
-	HEALTH_EXPECT HEALTH_TIMEOUT VALIDATE_NETWORK DOCKERFILE DOCKER_CONTEXT PYTHON
+include $(SHIPSYNC_MK)defaults.mk
 
 validate:
 	@$(SHIPSYNC_MK)validate.sh

@@ -2,26 +2,17 @@
 # shipsync validate: build, start and health-check the image for every
 # platform, build the Python dists, and keep what was validated in DIST with a
 # manifest. Configured by the variables mk/validate.mk exports. Whatever it
-# started is removed on every exit, Ctrl-C included.
+# started is removed on every exit, Ctrl-C included. The engine, Docker or
+# podman, is behind the functions of engine.sh.
 set -euo pipefail
 
-PYPROJECT=${PYPROJECT:-pyproject.toml}
-TAG_PREFIX=${TAG_PREFIX-v}
-PLATFORMS=${PLATFORMS:-linux/amd64 linux/arm64}
-DOCKER=${DOCKER:-docker}
-DIST=${DIST:-dist}
-HEALTH_URL=${HEALTH_URL-http://127.0.0.1:8000/health}
-HEALTH_FIELD=${HEALTH_FIELD-status}
-HEALTH_EXPECT=${HEALTH_EXPECT:-healthy}
-HEALTH_TIMEOUT=${HEALTH_TIMEOUT:-60s}
-VALIDATE_NETWORK=${VALIDATE_NETWORK:-none}
-DOCKERFILE=${DOCKERFILE:-Dockerfile}
-DOCKER_CONTEXT=${DOCKER_CONTEXT:-.}
-PYTHON=${PYTHON:-python3}
+# Every variable and its default: mk/defaults.mk.
 MANIFEST=$DIST/shipsync-manifest
 
 say() { printf 'validate: %s\n' "$*" >&2; }
 fail() { say "$*"; exit 1; }
+# shellcheck source=engine.sh
+. "$(dirname "$0")/engine.sh"
 
 # quietly LOG CMD...: run CMD with its output in LOG, shown only when CMD fails.
 quietly() {
@@ -38,9 +29,10 @@ cleanup() {
 	local ids tries=0
 	# By label: a container whose `docker run` was interrupted may still be
 	# starting, and removing it then can fail; try again for a few seconds.
-	while ids=$("$DOCKER" ps -aq --filter "label=$label" 2>/dev/null) && [ -n "$ids" ] &&
+	while [ -n "$ENGINE" ] && ids=$(engine_labelled "$label") && [ -n "$ids" ] &&
 		[ $((tries += 1)) -le 20 ]; do
-		echo "$ids" | xargs "$DOCKER" rm -f >/dev/null 2>&1 || sleep 0.5
+		# shellcheck disable=SC2086 # IDs: one word each
+		engine_remove $ids || sleep 0.5
 	done
 	[ -z "$stage" ] || rm -rf "$stage"
 }
@@ -50,7 +42,7 @@ trap 'say "terminated"; exit 143' TERM
 
 # The version in PYPROJECT; the tag at HEAD, when there is one, must say the same.
 project_version() {
-	local v tag tv pep matched= tags
+	local v tag tv pep matched='' tags
 	v=$(toml-setver -g "$PYPROJECT") || fail "cannot read the version from '$PYPROJECT'"
 	tags=$(git tag --points-at HEAD --list "${TAG_PREFIX}*" 2>/dev/null || true)
 	[ -n "$tags" ] || { printf '%s\n' "$v"; return; }
@@ -70,26 +62,32 @@ image_name() {
 	printf '%s\n' "$name"
 }
 
+# failed PLATFORM WHAT LOG: show the end of the log, what to do about it, and stop.
+failed() {
+	tail -n 60 "$3" >&2
+	engine_explain "$1" "$3"
+	fail "$1: $2"
+}
+
 # validate_platform PLATFORM: build, run, wait; on success save the image into the stage.
 validate_platform() {
 	local platform=$1 slug=${1//\//-} ref id name hc
 	local wait_args=(-t "$HEALTH_TIMEOUT" -R)
 	ref=$(image_name):${version//+/-}-$slug
 	say "$platform: building $ref"
-	quietly "$stage/build.log" env DOCKER_BUILDKIT=1 "$DOCKER" build --platform "$platform" \
-		-f "$DOCKERFILE" -t "$ref" --iidfile "$stage/iid" "$DOCKER_CONTEXT" ||
-		fail "$platform: the image does not build (see above)"
+	engine_build "$platform" "$DOCKERFILE" "$ref" "$stage/iid" "$DOCKER_CONTEXT" "$stage/build.log" ||
+		failed "$platform" "the image does not build (see above)" "$stage/build.log"
 	id=$(cat "$stage/iid")
-	hc=$("$DOCKER" image inspect -f '{{if .Config.Healthcheck}}{{.Config.Healthcheck.Test}}{{end}}' "$id")
-	case $hc in ''|'[NONE]') hc= ;; esac
+	hc=$(engine_healthcheck "$id")
 	[ -n "$hc" ] || [ -n "$HEALTH_URL" ] ||
 		fail "$platform: the image has no HEALTHCHECK and HEALTH_URL is empty: nothing tells whether it works"
 	[ -n "$hc" ] || say "$platform: the image has no HEALTHCHECK; checking $HEALTH_URL only"
 
 	name=shipsync-validate-$$-$slug
 	say "$platform: starting $name (--network $VALIDATE_NETWORK)"
-	"$DOCKER" run -d --platform "$platform" --network "$VALIDATE_NETWORK" --label "$label" \
-		--name "$name" "$id" >/dev/null || fail "$platform: the container does not start"
+	engine_run "$platform" "$VALIDATE_NETWORK" "$label" "$name" "$id" "$stage/run.log" ||
+		failed "$platform" "the container does not start" "$stage/run.log"
+	engine_healthwait_args wait_args
 	wait_args+=(-c "$name")
 	if [ -n "$HEALTH_URL" ]; then
 		[ "$VALIDATE_NETWORK" = host ] || wait_args+=(-N)
@@ -98,12 +96,14 @@ validate_platform() {
 	fi
 	if ! healthwait "${wait_args[@]}"; then
 		say "$platform: the logs of $name:"
-		"$DOCKER" logs "$name" >&2 2>&1 || true
+		engine_logs "$name" | tee "$stage/container.log" >&2 || true
+		engine_explain "$platform" "$stage/container.log"
 		fail "$platform: the image is not healthy"
 	fi
-	"$DOCKER" rm -f "$name" >/dev/null
+	engine_remove "$name"
 	say "$platform: healthy; saving it"
-	"$DOCKER" save -o "$stage/image-$slug.tar" "$ref" || fail "$platform: cannot save the image"
+	engine_save "$ref" "$stage/image-$slug.tar" "$stage/save.log" ||
+		failed "$platform" "cannot save the image" "$stage/save.log"
 	printf 'image %s %s image-%s.tar\n' "$platform" "$id" "$slug" >>"$stage/images"
 }
 
@@ -117,7 +117,7 @@ build_dists() {
 
 # Move the staged artifacts into DIST and write the manifest last.
 keep_artifacts() {
-	local f base
+	local f
 	rm -f "$DIST"/image-*.tar "$DIST"/*.whl "$DIST"/*.tar.gz
 	mv "$stage"/image-*.tar "$stage"/py/* "$DIST/"
 	{
@@ -134,6 +134,7 @@ keep_artifacts() {
 }
 
 version=$(project_version)
+engine_detect
 mkdir -p "$DIST"
 rm -f "$MANIFEST"
 stage=$(mktemp -d "$DIST/.validate.XXXXXX")

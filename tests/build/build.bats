@@ -17,6 +17,8 @@ tools() {
 		[ -x "$dest/opt/shipsync/bin/$t" ]
 	done
 	[ -f "$dest/opt/shipsync/share/shipsync/release.mk" ]
+	# validate.sh sources the engine's functions from its own directory.
+	[ -f "$dest/opt/shipsync/share/shipsync/engine.sh" ]
 	[ -f "$dest/opt/shipsync/share/man/man7/shipsync.7" ]
 	run make -s -C "$TOP" uninstall DESTDIR="$dest" PREFIX=/opt/shipsync
 	[ "$status" -eq 0 ]

@@ -2,62 +2,11 @@
 # make bump: one version everywhere, committed and tagged, all or nothing.
 
 load ../lib/common
+load helpers
 
 setup() {
-	require git make
-	P=$BATS_TEST_TMPDIR/proj
-	mkdir -p "$P"
-	cd "$P"
-	git init -q -b main
-	git config user.name Tester
-	git config user.email tester@example.com
-	cat >pyproject.toml <<-'T'
-	[build-system]
-	requires = ["setuptools>=61"]
-	build-backend = "setuptools.build_meta"
-
-	[project]
-	name = "acme-app"
-	version = "1.2.0"  # bumped by shipsync
-	dependencies = ["requests==1.2.0"]
-	T
-	cat >compose.yaml <<-'T'
-	services:
-	  app:
-	    build: .
-	    image: ghcr.io/acme/app:1.2.0
-	  worker:
-	    image: ghcr.io/acme/app-worker:1.2.0
-	  db:
-	    image: postgres:16
-	T
-	cat >CHANGELOG.md <<-'T'
-	# Changelog
-
-	## [Unreleased]
-
-	### Added
-	- A health endpoint.
-
-	## [1.2.0] - 2026-01-01
-
-	### Added
-	- First release.
-
-	[Unreleased]: https://github.com/acme/app/compare/v1.2.0...HEAD
-	[1.2.0]: https://github.com/acme/app/compare/v1.1.0...v1.2.0
-	T
-	cat >Makefile <<-T
-	IMAGE = ghcr.io/acme/app
-	include $TOP/mk/release.mk
-	T
-	git add -A
-	git commit -q -m "feat: first release"
-	git tag -a v1.2.0 -m v1.2.0
-	ORIG=$(git rev-parse HEAD)
+	make_project
 }
-
-snapshot() { (cd "$P" && git status --porcelain --ignored; git rev-parse HEAD; git tag; cat pyproject.toml compose.yaml CHANGELOG.md) ; }
 
 @test "bump sets every version reference, commits exactly those files and tags" {
 	run make -s bump VERSION=1.3.0
@@ -199,7 +148,7 @@ snapshot() { (cd "$P" && git status --porcelain --ignored; git rev-parse HEAD; g
 
 @test "kill -9 at any point leaves the repository recoverable by running bump again" {
 	local point
-	for point in journal replace commit tag; do
+	for point in journal replace add commit recorded tag; do
 		run env SHIPSYNC_BUMP_KILL_AT=$point make -s bump VERSION=1.3.0
 		[ "$status" -ne 0 ] || { echo "no kill at $point"; return 1; }
 		run make -s bump VERSION=1.3.0

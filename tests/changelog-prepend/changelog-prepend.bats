@@ -3,6 +3,8 @@
 load ../lib/common
 
 KAC=$VECTORS/keep-a-changelog
+# A changelog of our own for the tests that need any, not a conformance file.
+SAMPLE=$BATS_TEST_DIRNAME/fixtures/sample.md
 
 setup() {
 	require node changelog-prepend || return 1
@@ -75,13 +77,13 @@ prepend_fixture() {
 }
 
 @test "refuses a date that is not YYYY-MM-DD" {
-	cp "$KAC/oscarotero/changelog.gitlab.md" CHANGELOG.md
+	cp "$SAMPLE" CHANGELOG.md
 	for d in 2026-13-01 2026-02-30 2025-02-29 26-01-01 2026/01/01 "2026-01-01; x"; do
 		run changelog-prepend -d "$d" 1.0.0
 		[ "$status" -eq 2 ] || { echo "date '$d' gave $status"; return 1; }
 	done
 	changelog-prepend -d 2024-02-29 1.0.0
-	cmp -s CHANGELOG.md "$KAC/oscarotero/changelog.gitlab.md" && return 1
+	cmp -s CHANGELOG.md "$SAMPLE" && return 1
 	grep -qx '## \[1.0.0\] - 2024-02-29' CHANGELOG.md
 }
 
@@ -194,11 +196,13 @@ prepend_fixture() {
 	[ "$(count_versions CHANGELOG.md)" -eq 3 ]
 }
 
-@test "inline links in headings are left as they are" {
+@test "inline links in headings: [Unreleased] compares from the new tag, the new heading links its tag" {
 	printf '# Changelog\n\n## [Unreleased](https://github.com/o/r/compare/v1.0.0...HEAD)\n\n- soon\n\n## [1.0.0](https://github.com/o/r/releases/tag/v1.0.0) - 2025-01-01\n\n- x\n' >CHANGELOG.md
 	cp CHANGELOG.md before.md
 	changelog-prepend -d 2026-01-01 1.1.0
-	only_removed before.md CHANGELOG.md "- soon"
+	only_removed before.md CHANGELOG.md "- soon" "## [Unreleased](https://github.com/o/r/compare/v1.0.0...HEAD)"
+	grep -qx '## \[Unreleased\](https://github.com/o/r/compare/v1.1.0...HEAD)' CHANGELOG.md
+	grep -qx '## \[1.1.0\](https://github.com/o/r/releases/tag/v1.1.0) - 2026-01-01' CHANGELOG.md
 	run changelog-prepend -x 1.0.0
 	[ "$output" = "- x" ]
 	run changelog-prepend -x 1.1.0
@@ -214,22 +218,22 @@ prepend_fixture() {
 }
 
 @test "refuses a version that is already there (exit 6) and changes nothing" {
-	cp "$KAC/oscarotero/changelog.gitlab.md" CHANGELOG.md
+	cp "$SAMPLE" CHANGELOG.md
 	run changelog-prepend -d 2026-01-01 0.0.2
 	[ "$status" -eq 6 ]
 	[[ $output == *"'0.0.2' is already in the changelog"* ]]
-	cmp CHANGELOG.md "$KAC/oscarotero/changelog.gitlab.md"
+	cmp CHANGELOG.md "$SAMPLE"
 	run changelog-prepend -d 2026-01-01 v0.0.1
 	[ "$status" -eq 6 ]
 }
 
 @test "refuses versions that are not SemVer (exit 3) and changes nothing" {
-	cp "$KAC/oscarotero/changelog.gitlab.md" CHANGELOG.md
+	cp "$SAMPLE" CHANGELOG.md
 	for v in 1.2 1.2.3.4 01.2.3 1.2.3- 1.2.3+ 1.02.3 1.2.3-01 latest '' '1.2.3"; rm -rf x' $'1.2.3\n## [6.6.6]' $'1.2.3\t'; do
 		run changelog-prepend -d 2026-01-01 "$v"
 		[ "$status" -eq 3 ] || { echo "'$v' gave $status"; return 1; }
 	done
-	cmp CHANGELOG.md "$KAC/oscarotero/changelog.gitlab.md"
+	cmp CHANGELOG.md "$SAMPLE"
 	changelog-prepend -d 2026-01-01 1.0.0-rc.1+build.007
 	grep -qx '## \[1.0.0-rc.1+build.007\] - 2026-01-01' CHANGELOG.md
 }
@@ -260,13 +264,13 @@ prepend_fixture() {
 }
 
 @test "refuses entries that hold a version heading (exit 3)" {
-	cp "$KAC/oscarotero/changelog.gitlab.md" CHANGELOG.md
+	cp "$SAMPLE" CHANGELOG.md
 	run changelog-prepend -d 2026-01-01 1.0.0 - <<<$'### Added\n- a\n## [6.6.6] - 2020-01-01\n- b'
 	[ "$status" -eq 3 ]
 	printf '### Added\n- a\0b\n' >nul.md
 	run changelog-prepend -e nul.md -d 2026-01-01 1.0.0
 	[ "$status" -eq 3 ]
-	cmp CHANGELOG.md "$KAC/oscarotero/changelog.gitlab.md"
+	cmp CHANGELOG.md "$SAMPLE"
 }
 
 @test "with nothing to say the new version gets empty groups that still parse" {
@@ -408,8 +412,7 @@ prepend_fixture() {
 }
 
 @test "extract of a version that is absent, or of no file, exits 8" {
-	require_vectors keep-a-changelog
-	run changelog-prepend -f "$KAC/oscarotero/changelog.gitlab.md" -x 9.9.9
+	run changelog-prepend -f "$SAMPLE" -x 9.9.9
 	[ "$status" -eq 8 ]
 	[[ $output == *"'9.9.9' is not in"* ]]
 	run changelog-prepend -f missing.md -x 1.0.0
@@ -417,31 +420,30 @@ prepend_fixture() {
 }
 
 @test "-o - prints the result and leaves the file alone; -o FILE writes there" {
-	require_vectors keep-a-changelog
-	cp "$KAC/oscarotero/changelog.gitlab.md" CHANGELOG.md
+	cp "$SAMPLE" CHANGELOG.md
 	run changelog-prepend -o - -d 2026-01-01 1.0.0
 	[ "$status" -eq 0 ]
 	[[ $output == *"## [1.0.0] - 2026-01-01"* ]]
-	cmp CHANGELOG.md "$KAC/oscarotero/changelog.gitlab.md"
+	cmp CHANGELOG.md "$SAMPLE"
 	changelog-prepend -o new.md -d 2026-01-01 1.0.0
-	cmp CHANGELOG.md "$KAC/oscarotero/changelog.gitlab.md"
+	cmp CHANGELOG.md "$SAMPLE"
 	grep -qx '## \[1.0.0\] - 2026-01-01' new.md
 	changelog-prepend -f - -d 2026-01-01 1.0.0 <CHANGELOG.md >piped.md
 	cmp new.md piped.md
 }
 
 @test "--dry-run writes nothing" {
-	cp "$KAC/oscarotero/changelog.gitlab.md" CHANGELOG.md
+	cp "$SAMPLE" CHANGELOG.md
 	run changelog-prepend -n -v -d 2026-01-01 1.0.0
 	[ "$status" -eq 0 ]
 	[[ $output == *"would write version 1.0.0"* ]]
-	cmp CHANGELOG.md "$KAC/oscarotero/changelog.gitlab.md"
+	cmp CHANGELOG.md "$SAMPLE"
 	run changelog-prepend -n -d 2026-01-01 0.0.2
 	[ "$status" -eq 6 ]
 }
 
 @test "the file keeps its mode and no temp file is left" {
-	cp "$KAC/oscarotero/changelog.gitlab.md" CHANGELOG.md
+	cp "$SAMPLE" CHANGELOG.md
 	chmod 640 CHANGELOG.md
 	changelog-prepend -d 2026-01-01 1.0.0
 	[ "$(stat -c %a CHANGELOG.md)" = 640 ]
@@ -449,7 +451,7 @@ prepend_fixture() {
 }
 
 @test "an output that cannot be written exits 9 and leaves no temp file" {
-	cp "$KAC/oscarotero/changelog.gitlab.md" CHANGELOG.md
+	cp "$SAMPLE" CHANGELOG.md
 	run changelog-prepend -o no-such-dir/CHANGELOG.md -d 2026-01-01 1.0.0
 	[ "$status" -eq 9 ]
 	mkdir out.md

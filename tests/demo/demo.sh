@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make demo: a sample project bumped, validated and published, end to end,
-# with every service on 127.0.0.1: a private Docker engine, the Distribution
+# with every service on 127.0.0.1: a private Docker engine (or podman with
+# its storage in the work directory, with DOCKER=podman), the Distribution
 # registry, the PyPI-compatible test index and the GitHub stand-in behind its
 # validating proxies. Then each artifact is checked from the outside: pip
 # installs the package, the engine pulls and runs the image, the release is
@@ -28,7 +29,7 @@ source "$TOP/tests/lib/github.bash"
 source "$TOP/tests/pypi-index/lib.bash"
 export PATH="${SHIPSYNC_BIN:-$TOP/build/bin}:$PATH"
 
-dockerd_dir=
+dockerd_dir='' podman_dir=''
 cleanup() {
 	set +e
 	stop_github "$work/github"
@@ -36,16 +37,42 @@ cleanup() {
 	stop_pypiserver "$work/pypiserver"
 	stop_registry "$work/registry"
 	[ -z "$dockerd_dir" ] || "$TOP/tests/lib/dockerd" stop "$dockerd_dir"
+	[ -z "$podman_dir" ] || podman_env_remove "$podman_dir"
 	[ -n "$keep" ] || rm -rf "$work"
 }
 trap cleanup EXIT
 
+# The engine's ways to log in to the registry and pull from it, over plain http.
+registry_login() {
+	if [ -n "$podman_dir" ]; then
+		"$DOCKER" login --tls-verify=false --authfile "$work/auth.json" "$@"
+	else
+		"$DOCKER" login "$@"
+	fi
+}
+registry_pull() {
+	if [ -n "$podman_dir" ]; then
+		"$DOCKER" pull --tls-verify=false --authfile "$work/auth.json" "$@"
+	else
+		"$DOCKER" pull "$@"
+	fi
+}
+
 step "starting the services on 127.0.0.1"
-if [ -z "${DOCKER_HOST:-}" ] || ! "$DOCKER" info >/dev/null 2>&1; then
-	dockerd_dir=$work/docker
-	"$TOP/tests/lib/dockerd" start "$dockerd_dir"
-	export DOCKER_HOST=unix://$dockerd_dir/docker.sock
-fi
+case $("$DOCKER" --version 2>/dev/null) in
+podman*)
+	podman_dir=$work/podman
+	podman_env "$podman_dir"
+	"$DOCKER" info >/dev/null
+	;;
+*)
+	if [ -z "${DOCKER_HOST:-}" ] || ! "$DOCKER" info >/dev/null 2>&1; then
+		dockerd_dir=$work/docker
+		"$TOP/tests/lib/dockerd" start "$dockerd_dir"
+		export DOCKER_HOST=unix://$dockerd_dir/docker.sock
+	fi
+	;;
+esac
 start_registry "$work/registry" htpasswd
 if [ "${DEMO_INDEX:-}" = pypiserver ]; then
 	start_pypiserver "$work/pypiserver"
@@ -136,14 +163,22 @@ step "checking every artifact from the outside"
 "$PY" -m venv "$work/venv"
 "$work/venv/bin/pip" install -q --index-url "$INDEX/simple/" shipsync-sample==1.0.0
 "$work/venv/bin/python" -c 'import shipsync_sample; print("pip installed shipsync-sample", shipsync_sample.__name__)' >&2
-echo "$REGISTRY_PASSWORD" | "$DOCKER" login -u tester --password-stdin "$REGISTRY" >/dev/null 2>&1
+echo "$REGISTRY_PASSWORD" | registry_login -u tester --password-stdin "$REGISTRY" >/dev/null 2>&1
 for platform in linux/amd64 linux/arm64; do
-	"$DOCKER" pull -q --platform "$platform" "$REGISTRY/acme/app:1.0.0" >/dev/null
+	registry_pull -q --platform "$platform" "$REGISTRY/acme/app:1.0.0" >/dev/null
 	arch=$("$DOCKER" run --rm --network none --platform "$platform" "$REGISTRY/acme/app:1.0.0" /bin/busybox uname -m)
 	echo "$REGISTRY/acme/app:1.0.0 runs on $platform ($arch)" >&2
 done
 gh-release get v1.0.0 >/dev/null
 echo "GitHub release v1.0.0: $(gh_state '[(a["name"], a["state"]) for a in assets]')" >&2
+
+step "make rollback VERSION=1.0.0 DRY_RUN=1"
+make -s rollback VERSION=1.0.0 DRY_RUN=1
+# A dry run deletes nothing.
+gh-release get v1.0.0 >/dev/null || { echo "demo: the dry run deleted the release" >&2; exit 1; }
+case $(registry_tags) in *'"v1.0.0"'*) ;; *) echo "demo: the dry run deleted image tag v1.0.0" >&2; exit 1 ;; esac
+git rev-parse -q --verify refs/tags/v1.0.0 >/dev/null || { echo "demo: the dry run deleted the git tag" >&2; exit 1; }
+echo "rollback dry run: the release, the image tags and the git tag are all still there" >&2
 
 step "make rollback VERSION=1.0.0"
 make -s rollback VERSION=1.0.0

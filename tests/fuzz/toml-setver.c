@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../tools/toml-setver/pyfile.h"
 #include "../../tools/toml-setver/pyproject.h"
 #include "../../tools/toml-setver/toml.h"
 #include "strbuf.h"
@@ -52,6 +53,23 @@ static void check_version(const struct toml_doc *doc)
 	strbuf_release(&out);
 }
 
+/* The finders of the files backends read: a found version lies inside the input. */
+static void check_finders(const char *s, size_t n)
+{
+	struct py_found f;
+	int r;
+
+	r = py_find_assignment(s, n, "__version__", &f);
+	if ((r == 0 && f.off + f.len > n) || (r < 0 && !f.why))
+		abort();
+	free(f.module);
+	if ((!py_find_pattern(s, n, PY_HATCH, &f) && (f.off + f.len > n || !f.len)) ||
+	    (!py_find_pattern(s, n, PY_PDM, &f) && (f.off + f.len > n || !f.len)) ||
+	    (!py_find_text(s, n, &f) && f.off + f.len > n) ||
+	    (!py_find_ini(s, n, "metadata", "version", &f) && f.off + f.len > n))
+		abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -60,6 +78,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct toml_err err;
 	size_t i, strings = 0;
 
+	check_finders((const char *)data, size);
 	if (toml_parse(&doc, (const char *)data, size, &err) < 0) {
 		if (!err.line || !err.column || !err.msg[0] || err.offset > size)
 			abort();	/* every refusal says where and why */

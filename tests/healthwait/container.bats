@@ -146,7 +146,7 @@ start() {
 @test "the container examples of the man page run" {
 	local ex
 	start healthy --name "hw-web-$$"
-	ex=$(sed -n 's/^\.Dl \$ //p' "$TOP/man/healthwait.1" | grep -e ' -c ')
+	ex=$(sed -n 's/^\.Dl \$ //p' "$TOP/man/healthwait.1" | grep -e ' -c ' | grep -v -e ' -P ')
 	[ -n "$ex" ]
 	ex=${ex//-c web/-c hw-web-$$}
 	run bash -ec "$ex"

@@ -4,11 +4,16 @@
 # it skips with the reason, so a developer without Docker can still run the rest.
 
 TOP=${SHIPSYNC_TOP:-$(cd "$BATS_TEST_DIRNAME/../.." && pwd)}
-VECTORS=${SHIPSYNC_VECTORS:-$(cd "$TOP/.." && pwd)/shared/vectors}
+. "$TOP/tests/lib/vectors.bash"
+VECTORS=$(vectors_dir "$TOP")
 # Real servers the tests run (pypiserver), beside the conformance data.
 SERVERS=${SHIPSYNC_SERVERS:-$(cd "$TOP/.." && pwd)/shared/servers}
 export PATH="${SHIPSYNC_BIN:-$TOP/build/san/bin}:$TOP/tests/npm/node_modules/.bin:$PATH"
-export DOCKER=${DOCKER:-/usr/bin/docker}
+if [ "${SHIPSYNC_ENGINE:-}" = podman ]; then
+	export DOCKER=${DOCKER:-podman}
+else
+	export DOCKER=${DOCKER:-/usr/bin/docker}
+fi
 BUSYBOX_CACHE=$TOP/build/test-cache/busybox
 
 # A requirement that is not met: a failure under CI, a skip elsewhere.
@@ -27,14 +32,110 @@ require() {
 	done
 }
 
+# A conformance suite (tests/setup/fetch-vectors): tests/run lists the
+# missing ones at the end, by this message.
 require_vectors() {
-	[ -d "$VECTORS/$1" ] || unmet "conformance data '$VECTORS/$1' is missing"
+	[ -d "$VECTORS/$1" ] || unmet "conformance suite '$1' is missing from '$VECTORS'"
 }
 
 # The harness starts the engine when a test file mentions need_docker.
 need_docker() {
 	[ -n "${DOCKER_HOST:-}" ] && "$DOCKER" info >/dev/null 2>&1 ||
 		unmet "no Docker engine answers (run the tests through make check)"
+}
+
+# Podman, with its images, containers, runtime state and configuration under
+# DIR, so that a test touches nothing of the machine's: podman_env DIR sets
+# CONTAINERS_CONF and CONTAINERS_STORAGE_CONF (and SHIPSYNC_PODMAN_ENV=DIR);
+# podman_env_remove DIR removes what was made there. default_ulimits = [] because podman cannot raise the
+# containers' rlimits in a container such as the CI's; no systemd there either,
+# hence cgroupfs and a file for events.
+podman_env() {
+	local dir=$1
+	mkdir -p "$dir"
+	cat >"$dir/containers.conf" <<-EOF
+	[containers]
+	default_ulimits = []
+	[engine]
+	cgroup_manager = "cgroupfs"
+	events_logger = "file"
+	tmp_dir = "$dir/tmp"
+	EOF
+	cat >"$dir/storage.conf" <<-EOF
+	[storage]
+	driver = "vfs"
+	graphroot = "$dir/root"
+	runroot = "$dir/run"
+	EOF
+	export CONTAINERS_CONF=$dir/containers.conf CONTAINERS_STORAGE_CONF=$dir/storage.conf
+	export SHIPSYNC_PODMAN_ENV=$dir
+}
+
+podman_env_remove() {
+	local dir=$1 i
+	[ -f "$dir/storage.conf" ] || return 0
+	CONTAINERS_CONF=$dir/containers.conf CONTAINERS_STORAGE_CONF=$dir/storage.conf \
+		podman rm -af -t 0 >/dev/null 2>&1 || true
+	CONTAINERS_CONF=$dir/containers.conf CONTAINERS_STORAGE_CONF=$dir/storage.conf \
+		podman rmi -af >/dev/null 2>&1 || true
+	# The cleanup that a container's monitor runs may write there a moment longer.
+	for i in $(seq 1 50); do
+		rm -rf "$dir" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	rm -rf "$dir"
+}
+
+# Podman in the storage of podman_env, never the machine's: it must work.
+need_podman() {
+	require podman || return 1
+	[ -n "${SHIPSYNC_PODMAN_ENV:-}" ] || { echo "need_podman: call podman_env first" >&2; return 1; }
+	podman info >/dev/null 2>&1 || unmet "podman does not work here: $(podman info 2>&1 | tail -1)"
+}
+
+# Rootless podman: the user nobody, with podman's storage and runtime under
+# $ROOTLESS, a directory it can reach (a test's own is root's). rootless_env
+# makes it, `rootless CMD...` runs CMD as nobody there, rootless_remove ends
+# the containers and podman's process that holds its user namespace, and
+# removes $ROOTLESS. Files added there must be given to nobody (chown 65534).
+rootless_env() {
+	ROOTLESS=$(mktemp -d "${TMPDIR:-/tmp}/shipsync-rootless.XXXXXX") || return 1
+	chmod 755 "$ROOTLESS"
+	mkdir -p "$ROOTLESS/home" "$ROOTLESS/run"
+	chmod 700 "$ROOTLESS/run"
+	printf '[containers]\ndefault_ulimits = []\n[engine]\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\n' \
+		>"$ROOTLESS/containers.conf"
+	printf '[storage]\ndriver = "vfs"\n' >"$ROOTLESS/storage.conf"
+	chown -R 65534:65534 "$ROOTLESS"
+}
+
+rootless() {
+	setpriv --reuid 65534 --regid 65534 --clear-groups env -i PATH="$PATH" HOME="$ROOTLESS/home" \
+		XDG_RUNTIME_DIR="$ROOTLESS/run" CONTAINERS_CONF="$ROOTLESS/containers.conf" \
+		CONTAINERS_STORAGE_CONF="$ROOTLESS/storage.conf" "$@"
+}
+
+rootless_remove() {
+	local pause=$ROOTLESS/run/libpod/tmp/pause.pid i
+	rootless podman rm -af -t 0 >/dev/null 2>&1 || true
+	[ ! -s "$pause" ] || kill "$(cat "$pause")" 2>/dev/null || true
+	for i in $(seq 1 50); do
+		rm -rf "$ROOTLESS" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	rm -rf "$ROOTLESS"
+}
+
+# The engine a test file runs with: tests/run runs the files that call
+# need_engine once with Docker and once with SHIPSYNC_ENGINE=podman.
+ENGINE=${SHIPSYNC_ENGINE:-docker}
+need_engine() {
+	if [ "$ENGINE" = podman ]; then
+		[ "${SHIPSYNC_PODMAN_ENV:-}" = "$BATS_FILE_TMPDIR/podman" ] || podman_env "$BATS_FILE_TMPDIR/podman"
+		need_podman
+	else
+		need_docker
+	fi
 }
 
 # Debian's python3: a version manager's shim earlier in PATH costs seconds a start.

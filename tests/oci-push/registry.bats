@@ -39,6 +39,8 @@ teardown() {
 }
 
 @test "the schema check itself rejects a broken manifest" {
+	# oci_validate would skip inside run, where a skip cannot end the test
+	require_vectors oci-image-spec || return 1
 	echo '{"schemaVersion":2,"config":{"mediaType":"x","digest":"nope","size":-1},"layers":[]}' >bad.json
 	run oci_validate manifest bad.json
 	[ "$status" -ne 0 ]

@@ -1,19 +1,41 @@
 #!/usr/bin/env bats
 # make bump, make validate, make publish and make rollback on a sample
 # project, end to end against local services: the demo, with its checks.
+# tests/run runs it with Docker, and with DOCKER=podman.
 
 load ../lib/common
 
 setup_file() {
-	need_docker
+	need_engine
 	require docker-registry prism python3 pip3
 }
 
+# under LINE REGEX: the line after the first line that holds LINE matches REGEX.
+under() {
+	awk -v line="$1" -v re="$2" 'found { exit !($0 ~ re) } index($0, line) { found = 1 } END { if (!found) exit 1 }' <<<"$output" ||
+		{ echo "no line matching '$2' under '$1'"; return 1; }
+}
+
+teardown_file() {
+	podman_env_remove "$BATS_FILE_TMPDIR/podman"
+}
+
 @test "a sample project is bumped, validated, published (dry run first, then twice) and rolled back" {
-	need_docker
+	need_engine
 	run "$TOP/tests/demo/demo.sh" "$BATS_FILE_TMPDIR/demo"
-	echo "$output" | grep -v "^\(upload\|put\|tag\) "
+	echo "$output" | grep -v "^ *\(upload\|put\|tag\|exists\) "
 	[ "$status" -eq 0 ]
+	# The dry runs show each tool's plan under the step that would run it.
+	under "publish: staging the images of" '^    upload sha256:[0-9a-f]+ [0-9]+$'
+	under "publish: staging a draft GitHub release for v1.0.0" '^    POST http://127[.]0[.]0[.]1:[0-9]+/repos/acme/app/releases [{]"tag_name":"v1[.]0[.]0"'
+	under "publish: uploading 2 files to the package index" '^    POST http://127[.]0[.]0[.]1:[0-9]+/legacy/$'
+	under "publish: tagging " '^    (upload|exists) sha256:'
+	[[ "$output" == *$'\n    tag latest\n'* ]]
+	under "rollback: would delete the GitHub release of v1.0.0" '^    DELETE http://127[.]0[.]0[.]1:[0-9]+/repos/acme/app/releases/[0-9]+$'
+	under "rollback: would delete image " '^    delete v1[.]0[.]0 sha256:[0-9a-f]+$'
+	[[ "$output" == *"rollback: would delete the local tag v1.0.0"* ]]
+	[[ "$output" == *"rollback dry run: the release, the image tags and the git tag are all still there"* ]]
+	[[ "$output" == *"dry run for v1.0.0 done: nothing was changed"* ]]
 	[[ "$output" == *"dry run: nothing was written to the index, the registry or GitHub"* ]]
 	[[ "$output" == *"second publish: no file sent again, still one release"* ]]
 	[[ "$output" == *"pip installed shipsync-sample"* ]]

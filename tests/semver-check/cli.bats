@@ -44,7 +44,7 @@ setup() {
 	[[ $output == *"--allow-v"* ]]
 	run semver-check --allow-v v1.2.3
 	[ "$status" -eq 0 ]
-	run semver-check -V vv1.2.3 V1.2.3
+	run semver-check -a vv1.2.3 V1.2.3
 	[ "$status" -eq 1 ]
 }
 
@@ -166,7 +166,7 @@ setup() {
 }
 
 @test "--allow-v sorts git tags and prints them as written" {
-	run bash -c "printf 'v1.10.0\nv1.9.0\n1.9.5\n' | semver-check -V --sort"
+	run bash -c "printf 'v1.10.0\nv1.9.0\n1.9.5\n' | semver-check -a --sort"
 	[ "$output" = "$(printf 'v1.9.0\n1.9.5\nv1.10.0')" ]
 }
 
@@ -207,7 +207,7 @@ setup() {
 	[ "$output" = 1.3.0 ]
 	run semver-check --bump major 1.3.0+build
 	[ "$output" = 2.0.0 ]
-	run semver-check -V --bump patch v1.3.0
+	run semver-check -a --bump patch v1.3.0
 	[ "$output" = 1.3.1 ]
 }
 
@@ -274,7 +274,7 @@ setup() {
 @test "renders a Docker tag, build metadata after '_'" {
 	run semver-check --docker-tag 1.2.3-rc.1+build.5
 	[ "$output" = 1.2.3-rc.1_build.5 ]
-	run semver-check -V --docker-tag v1.2.3
+	run semver-check -a --docker-tag v1.2.3
 	[ "$output" = 1.2.3 ]
 }
 
@@ -307,8 +307,8 @@ setup() {
 @test "--help prints the synopsis of the man page and --version the release" {
 	run semver-check --help
 	[ "$status" -eq 0 ]
-	[[ $output == "usage: semver-check [-qV] version ..."* ]]
-	[[ $output == *"--pep440 | --docker-tag version"* ]]
+	[[ $output == "usage: semver-check [-aq] version ..."* ]]
+	[[ $output == *"--pep440 | --semver | --docker-tag version"* ]]
 	run semver-check --version
 	[ "$status" -eq 0 ]
 	[[ $output == "semver-check (shipsync) "[0-9]* ]]

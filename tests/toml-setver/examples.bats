@@ -5,7 +5,7 @@ load ../lib/common
 
 setup() {
 	require toml-setver
-	cp "$BATS_TEST_DIRNAME"/fixtures/man-example/* "$BATS_TEST_TMPDIR"/
+	cp -r "$BATS_TEST_DIRNAME"/fixtures/man-example/. "$BATS_TEST_TMPDIR"/
 	cd "$BATS_TEST_TMPDIR"
 }
 

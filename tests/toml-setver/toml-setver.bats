@@ -37,7 +37,7 @@ set_and_check() {
 @test "--help prints the usage on stdout and exits 0" {
 	run --separate-stderr toml-setver --help
 	[ "$status" -eq 0 ]
-	[[ "${lines[0]}" == "usage: toml-setver [-nv] [-o output] [-t table] file version" ]]
+	[[ "${lines[0]}" == "usage: toml-setver [-nv] [-O dir | -o output] [-t table] file version" ]]
 	[ -z "$stderr" ]
 }
 
@@ -113,15 +113,17 @@ set_and_check() {
 	[[ "$output" == *"no version in [tool.poetry]"* ]]
 }
 
-@test "dynamic versions are refused with where the version lives" {
-	local f want
+@test "with -t, dynamic versions are refused with where the version lives" {
+	local f want table
 	while IFS='|' read -r f want; do
 		cp "$FIX/$f" f.toml
-		run toml-setver f.toml 5.0.0
+		table=project
+		[[ $f != poetry-* ]] || table=poetry
+		run toml-setver -t "$table" f.toml 5.0.0
 		[ "$status" -eq 3 ] || { echo "$f: exit $status"; return 1; }
 		[[ "$output" == *"$want"* ]] || { echo "$f: $output"; return 1; }
 		cmp "$FIX/$f" f.toml
-		run toml-setver -g f.toml
+		run toml-setver -t "$table" -g f.toml
 		[ "$status" -eq 3 ]
 	done <<-'EOF'
 	setuptools-attr.toml|f.toml:10:19: [project] lists "version" in dynamic, so the build backend sets it: setuptools reads it from the attribute 'acme.__version__'
@@ -192,8 +194,8 @@ set_and_check() {
 	cp "$FIX/setuptools.toml" f.toml
 	run --separate-stderr toml-setver -n f.toml 9.0.0
 	[ "$status" -eq 0 ]
-	[ -z "$output" ]
-	[ "$stderr" = "toml-setver: would change f.toml:8: [project] version '1.2.3' -> '9.0.0'" ]
+	[ -z "$stderr" ]
+	[ "$output" = "would change f.toml:8: [project] version '1.2.3' -> '9.0.0'" ]
 	cmp "$FIX/setuptools.toml" f.toml
 }
 

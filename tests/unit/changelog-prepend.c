@@ -191,6 +191,64 @@ static void test_extract(void)
 	check_extract("## 1.0.0\r\n- a\r\n- b", "1.0.0", "- a\r\n- b\r\n", "CRLF kept, a final line end added");
 }
 
+static void check_url(const char *url, const char *old, const char *version, const char *want)
+{
+	struct strbuf out = STRBUF_INIT;
+	int r = changelog_next_url(&out, url, old, version);
+
+	if (want)
+		CHECK_STR(r ? NULL : out.buf, want, url);
+	else
+		CHECK(r < 0, url);
+	strbuf_release(&out);
+}
+
+static void test_styles(void)
+{
+	static const char *const cases[][2] = {
+		{ "## [1.2.1] \xe2\x80\x94 2026-08-18", "## [2.0.0] \xe2\x80\x94 2026-01-02" },
+		{ "## [v0.1.0] - 2026-01-02", "## [v2.0.0] - 2026-01-02" },
+		{ "## 2026.2.0 (2026-04-24)", "## 2.0.0 (2026-01-02)" },
+		{ "## 1.0rc1 - 3 April 2025 [YANKED]", "## 2.0.0 - 2 January 2026" },
+		{ "### [1.0.0] not a level-2 heading", "## [2.0.0] - 2026-01-02" },
+		{ "## [1.0.0]", "## [2.0.0]" },
+		{ "## [1.0.0] released on the 3rd of May", "## [2.0.0] - 2026-01-02" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		int code;
+		char *got = prepend(cases[i][0], "2.0.0", NULL, &code), *line, *eol;
+		/* the new heading: the line that names the new version */
+		line = got ? strstr(got, "2.0.0") : NULL;
+		while (line && line > got && line[-1] != '\n')
+			line--;
+		if (line && (eol = strchr(line, '\n')))
+			*eol = '\0';
+		CHECK_STR(line, cases[i][1], cases[i][0]);
+		free(got);
+	}
+	check_url("https://g/o/r/compare/v0.6.1...v0.6.2", "0.6.2", "0.7.0", "https://g/o/r/compare/v0.6.2...v0.7.0");
+	check_url("https://g/o/r/-/compare/rel-1.0...rel-1.1", "1.1", "1.2.0", "https://g/o/r/-/compare/rel-1.1...rel-1.2.0");
+	check_url("https://g/o/r/tree/v0.16.2", "0.16.2", "0.17.0", "https://g/o/r/tree/v0.17.0");
+	check_url("https://g/o/r/releases/tag/1.0.0/x/1.0.0", "1.0.0", "2.0.0", "https://g/o/r/releases/tag/1.0.0/x/2.0.0");
+	check_url("https://g/o/r/releases/latest", "1.0.0", "2.0.0", NULL);
+	check_url("https://g/o/r/compare/main...develop", "1.0.0", "2.0.0", NULL);
+}
+
+static void test_cr_only(void)
+{
+	struct changelog cl;
+	const char *text = "# C\r\r## [1.0.0] - 2025-01-01\r- a\r";
+
+	CHECK(!changelog_scan(&cl, text, strlen(text)), "a CR-only text scans");
+	CHECK_INT((long long)cl.nr, 4, "CR alone ends a line");
+	CHECK_STR(cl.eol, "\r", "and is the line end written back");
+	CHECK_INT(changelog_find_version(&cl, "1.0.0"), 2, "its headings are found");
+	changelog_release(&cl);
+	check_prepend(text, "1.1.0", NULL, "# C\r\r## [1.1.0] - 2026-01-02\r\r### Added\r\r### Changed\r\r"
+		"### Fixed\r\r## [1.0.0] - 2025-01-01\r- a\r", "a section in a CR-only file ends its lines in CR");
+}
+
 int main(void)
 {
 	test_semver();
@@ -198,5 +256,7 @@ int main(void)
 	test_scan();
 	test_prepend();
 	test_extract();
+	test_styles();
+	test_cr_only();
 	return test_done();
 }

@@ -14,12 +14,6 @@
 #include "util.h"
 #include "test.h"
 
-static const char *vectors(void)
-{
-	const char *v = getenv("SHIPSYNC_VECTORS");
-	return v && *v ? v : "../shared/vectors";
-}
-
 static int null_or_eq(const char *a, const char *b)
 {
 	return (!a && !b) || (a && b && !strcmp(a, b));
@@ -41,12 +35,15 @@ static int lower_eq(const char *ours, const char *ref)
 /* Each row: the message, and the reference parser's type, scope, breaking, revert header. */
 static void test_conformance(void)
 {
-	char *path = xstrfmt("%s/conventional-commits/parsed.jsonl", vectors());
+	const char *dir = test_vectors("conventional-commits");
 	struct strbuf text = STRBUF_INIT;
 	size_t rows = 0, deviations = 0;
-	char *line, *save = NULL;
+	char *path, *line, *save = NULL;
 
-	if (!CHECK(!strbuf_read_file(&text, path), "the conformance data can be read (set SHIPSYNC_VECTORS)")) {
+	if (!dir)
+		return;
+	path = xstrfmt("%s/parsed.jsonl", dir);
+	if (!CHECK(!strbuf_read_file(&text, path), "the conformance data can be read")) {
 		free(path);
 		return;
 	}
@@ -111,9 +108,12 @@ static void test_upstream_fixtures(void)
 		{ "log3.txt", 0, "category", "fix:subcategory", 0 },
 		{ "bad_commit.txt", 0, NULL, NULL, 0 },
 	};
+	const char *dir = test_vectors("conventional-commits");
 
+	if (!dir)
+		return;
 	for (size_t i = 0; i < sizeof(want) / sizeof(*want); i++) {
-		char *path = xstrfmt("%s/conventional-commits/upstream-fixtures/%s", vectors(), want[i].file);
+		char *path = xstrfmt("%s/upstream-fixtures/%s", dir, want[i].file);
 		struct strbuf text = STRBUF_INIT;
 		const char *start;
 		struct cc_commit c;

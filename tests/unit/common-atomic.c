@@ -1,4 +1,4 @@
-/* atomic: the target is replaced whole or not at all, mode kept, no temp left behind. */
+/* atomic: the target is replaced whole or not at all, mode and owner kept, links kept, no temp left behind. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +34,79 @@ static char *slurp(const char *path)
 		return NULL;
 	}
 	return strbuf_detach(&sb, NULL);
+}
+
+static int is_link_to(const char *path, const char *want)
+{
+	char buf[256];
+	ssize_t n = readlink(path, buf, sizeof(buf) - 1);
+
+	if (n < 0)
+		return 0;
+	buf[n] = '\0';
+	return !strcmp(buf, want);
+}
+
+/* A link is followed to its file, which is replaced; the link stays a link. */
+static void test_symlinks(const char *dir)
+{
+	char *docs = xstrfmt("%s/docs", dir), *target = xstrfmt("%s/docs/CHANGELOG.md", dir);
+	char *link = xstrfmt("%s/CHANGELOG.md", dir), *link2 = xstrfmt("%s/HISTORY.md", dir);
+	char *dangling = xstrfmt("%s/NEWS.md", dir), *loop = xstrfmt("%s/loop", dir), *content;
+	struct stat st;
+
+	mkdir(docs, 0755);
+	atomic_write_file(target, "old\n", 4);
+	chmod(target, 0640);
+	symlink("docs/CHANGELOG.md", link);
+	symlink("CHANGELOG.md", link2);
+
+	CHECK(atomic_write_file(link, "new\n", 4) == 0, "writes through a relative link");
+	CHECK(lstat(link, &st) == 0 && S_ISLNK(st.st_mode), "the link is still a link");
+	CHECK(is_link_to(link, "docs/CHANGELOG.md"), "and still points where it pointed");
+	content = slurp(target);
+	CHECK_STR(content, "new\n", "the file the link names holds the new data");
+	free(content);
+	CHECK(stat(target, &st) == 0 && (st.st_mode & 07777) == 0640, "the target's mode is kept, not the link's");
+	CHECK(count_entries(docs) == 1 && count_entries(dir) == 4, "no temp file is left next to the link or the target");
+
+	CHECK(atomic_write_file(link2, "chain\n", 6) == 0, "writes through a chain of links");
+	CHECK(is_link_to(link2, "CHANGELOG.md") && is_link_to(link, "docs/CHANGELOG.md"), "every link of the chain stays");
+	content = slurp(target);
+	CHECK_STR(content, "chain\n", "the end of the chain holds the data");
+	free(content);
+
+	symlink("docs/NEWS.md", dangling);
+	CHECK(atomic_write_file(dangling, "news\n", 5) == 0, "a dangling link gets its file created");
+	CHECK(is_link_to(dangling, "docs/NEWS.md"), "and stays a link");
+	content = xstrfmt("%s/docs/NEWS.md", dir);
+	CHECK(stat(content, &st) == 0 && S_ISREG(st.st_mode), "the file it names now exists");
+	unlink(content);
+	free(content);
+
+	symlink("loop", loop);
+	CHECK(atomic_write_file(loop, "x", 1) == -1, "a link to itself fails with -1");
+	CHECK(is_link_to(loop, "loop"), "and leaves the link alone");
+
+	if (geteuid() == 0) {
+		chown(target, 4242, 4343);
+		CHECK(atomic_write_file(link, "owned\n", 6) == 0, "root replaces a file that another user owns");
+		CHECK(stat(target, &st) == 0 && st.st_uid == 4242 && st.st_gid == 4343,
+		      "the file keeps its owner and group");
+	}
+
+	unlink(loop);
+	unlink(dangling);
+	unlink(link2);
+	unlink(link);
+	unlink(target);
+	rmdir(docs);
+	free(loop);
+	free(dangling);
+	free(link2);
+	free(link);
+	free(target);
+	free(docs);
 }
 
 int main(int argc, char **argv)
@@ -89,6 +162,7 @@ int main(int argc, char **argv)
 	free(path);
 
 	path = xstrfmt("%s/pyproject.toml", dir);
+	test_symlinks(dir);
 	unlink(path);
 	free(path);
 	rmdir(dir);

@@ -1,4 +1,5 @@
 /* run: argv only, output captured without deadlock, exit codes and signals reported. */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,6 +67,32 @@ int main(int argc, char **argv)
 
 		CHECK(run_command(&cmd) == 0 && !strcmp(out.buf, "set-by-test\n/\n"), "extra environment and working directory apply");
 		CHECK(getenv("SHIPSYNC_TEST_VAR") == NULL, "the caller's environment is untouched");
+	}
+	{
+		const char *slow[] = { "sh", "-c", "echo started; exec sleep 30", NULL };
+		const char *quiet[] = { "sleep", "30", NULL };
+		const char *quick[] = { "sh", "-c", "echo done; exit 4", NULL };
+		const char *orphan[] = { "sh", "-c", "sleep 30 & echo $!; exit 5", NULL };
+		struct run_cmd cmd = { .argv = slow, .out = &out };
+		long long start = now_ms();
+
+		strbuf_reset(&out);
+		CHECK_INT(run_command_within(&cmd, 300), RUN_TIMED_OUT, "a program that outlives its timeout is killed");
+		CHECK(now_ms() - start < 10000, "and the caller does not wait for it");
+		CHECK_STR(out.buf, "started\n", "what it printed before is kept");
+		cmd = (struct run_cmd){ .argv = quiet };
+		CHECK_INT(run_command_within(&cmd, 300), RUN_TIMED_OUT, "the timeout holds with nothing captured");
+		strbuf_reset(&out);
+		cmd = (struct run_cmd){ .argv = quick, .out = &out };
+		CHECK_INT(run_command_within(&cmd, 20000), 4, "a program that ends in time gives its status");
+		CHECK_STR(out.buf, "done\n", "and its output");
+		strbuf_reset(&out);
+		start = now_ms();
+		cmd = (struct run_cmd){ .argv = orphan, .out = &out };
+		CHECK_INT(run_command_within(&cmd, 500), 5, "a program that ended in time gives its status, though a grandchild holds the pipe");
+		CHECK(now_ms() - start < 10000, "the wait ends at the timeout, not with the grandchild");
+		if (atoi(out.buf) > 0)
+			kill(atoi(out.buf), SIGKILL);
 	}
 	strbuf_release(&out);
 	strbuf_release(&err);

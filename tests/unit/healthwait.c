@@ -1,8 +1,12 @@
-/* Unit tests of healthwait's core: pacing, durations, excerpts, the field check, container state. */
+/*
+ * Unit tests of healthwait's core: pacing, durations, excerpts, the field
+ * check, container state, and podman's socket choice and check schedule.
+ */
 #include <stdlib.h>
 #include <string.h>
 
 #include "../../tools/healthwait/health.h"
+#include "../../tools/healthwait/podman.h"
 #include "test.h"
 #include "util.h"
 
@@ -164,6 +168,104 @@ static void test_endpoint(void)
 	CHECK_INT(docker_endpoint("unix://", &sock, &base), -1, "refuses an empty path");
 }
 
+static void test_podman_container(void)
+{
+	struct container_state st;
+	const char *cli = "[{\"Id\":\"f7\",\"State\":{\"Status\":\"running\",\"Pid\":77,"
+		"\"Health\":{\"Status\":\"unhealthy\",\"FailingStreak\":2,\"Log\":["
+		"{\"Start\":\"2026-12-02T13:03:06.57Z\",\"ExitCode\":1,\"Output\":\"\"},"
+		"{\"Start\":\"2026-12-02T13:03:07.12Z\",\"ExitCode\":1,\"Output\":\"refused\"}]}},"
+		"\"Config\":{\"Healthcheck\":{\"Test\":[\"CMD\",\"wget\"],\"Interval\":1500000000}}}]";
+	const char *podman3 = "[{\"State\":{\"Status\":\"running\",\"Healthcheck\":{\"Status\":\"healthy\"}},"
+		"\"Config\":{\"Healthcheck\":{\"Test\":[\"CMD-SHELL\",\"true\"]}}}]";
+	const char *unreported = "{\"State\":{\"Status\":\"running\",\"Health\":{\"Status\":\"\",\"Log\":null}},"
+		"\"Config\":{\"Healthcheck\":{\"Test\":[\"CMD\",\"true\"],\"Interval\":0}}}";
+	const char *disabled = "{\"State\":{\"Status\":\"running\"},\"Config\":{\"Healthcheck\":{\"Test\":[\"NONE\"]}}}";
+	const char *unchecked = "{\"State\":{\"Status\":\"running\",\"Health\":{\"Status\":\"\"}},\"Config\":{}}";
+	const char *two = "[{\"State\":{\"Status\":\"running\"}},{\"State\":{\"Status\":\"running\"}}]";
+
+	CHECK_INT(parse_container(cli, strlen(cli), &st), 0, "reads podman's inspect: an array of one container");
+	CHECK_STR(st.health, "unhealthy", "its health");
+	CHECK_INT(st.pid, 77, "its pid");
+	CHECK_STR(st.last_output, "refused", "the newest check's output");
+	CHECK_STR(st.last_start, "2026-12-02T13:03:07.12Z", "the newest check's start");
+	CHECK_INT(st.check_ms, 1500, "the image's check interval, from nanoseconds");
+	container_state_release(&st);
+
+	CHECK_INT(parse_container(podman3, strlen(podman3), &st), 0, "reads podman 3's State.Healthcheck");
+	CHECK_STR(st.health, "healthy", "its health");
+	CHECK_INT(st.check_ms, 30000, "no interval is Docker's default of 30 s");
+	CHECK(st.last_start == NULL, "no log, no last check");
+	container_state_release(&st);
+
+	CHECK_INT(parse_container(unreported, strlen(unreported), &st), 0, "reads a check podman never ran");
+	CHECK_STR(st.health, "starting", "a HEALTHCHECK with no status yet is starting");
+	container_state_release(&st);
+
+	CHECK_INT(parse_container(disabled, strlen(disabled), &st), 0, "reads a disabled HEALTHCHECK");
+	CHECK(st.health == NULL && st.check_ms == 0, "NONE is no check");
+	container_state_release(&st);
+
+	CHECK_INT(parse_container(unchecked, strlen(unchecked), &st), 0, "reads a container without HEALTHCHECK");
+	CHECK(st.health == NULL && st.check_ms == 0, "an empty status without a check is none");
+	container_state_release(&st);
+
+	CHECK_INT(parse_container(two, strlen(two), &st), -1, "refuses an answer about two containers");
+	CHECK_INT(parse_container("[]", 2, &st), -1, "refuses an answer about none");
+}
+
+static void test_podman_socket(void)
+{
+	int explicit = -1;
+	char *path;
+
+	path = podman_socket("unix:///tmp/p.sock", "/run/user/1000", 1000, &explicit);
+	CHECK_STR(path, "/tmp/p.sock", "CONTAINER_HOST names the socket");
+	CHECK_INT(explicit, 1, "and says so");
+	free(path);
+	CHECK(podman_socket("ssh://core@host/run/podman.sock", NULL, 0, &explicit) == NULL, "refuses ssh://");
+	CHECK(podman_socket("unix://", NULL, 0, &explicit) == NULL, "refuses an empty path");
+	path = podman_socket("", NULL, 0, &explicit);
+	CHECK_STR(path, "/run/podman/podman.sock", "root's default socket");
+	CHECK_INT(explicit, 0, "an empty CONTAINER_HOST is none");
+	free(path);
+	path = podman_socket(NULL, "/run/user/1000", 1000, &explicit);
+	CHECK_STR(path, "/run/user/1000/podman/podman.sock", "a user's socket under XDG_RUNTIME_DIR");
+	free(path);
+	path = podman_socket(NULL, NULL, 1001, &explicit);
+	CHECK_STR(path, "/run/user/1001/podman/podman.sock", "or under /run/user/UID");
+	free(path);
+}
+
+static void test_podman_due(void)
+{
+	struct podman pm = { .command = "podman" };
+	struct container_state st = { .status = "running", .health = "starting", .check_ms = 1000 };
+
+	CHECK(!podman_check_due(&pm, &st, 5000), "not at first sight: the interval starts");
+	CHECK(!podman_check_due(&pm, &st, 5999), "not before an interval");
+	CHECK(podman_check_due(&pm, &st, 6000), "due after an interval without a check");
+	st.last_start = "13:03:07";
+	CHECK(!podman_check_due(&pm, &st, 6100), "a check that something else ran restarts the interval");
+	CHECK(!podman_check_due(&pm, &st, 7000), "so the next is not due yet");
+	CHECK(podman_check_due(&pm, &st, 7100), "but an interval after it");
+	st.status = "exited";
+	CHECK(!podman_check_due(&pm, &st, 9000), "never for a container that is not running");
+	st.status = "running";
+	st.check_ms = 0;
+	CHECK(!podman_check_due(&pm, &st, 9000), "never without a HEALTHCHECK");
+	podman_release(&pm);
+
+	pm = (struct podman){ 0 };
+	st.check_ms = 1000;
+	CHECK(!podman_check_due(&pm, &st, 5000) && !podman_check_due(&pm, &st, 60000),
+	      "never for Docker, which runs its own checks");
+	pm.api = 1;
+	podman_check_due(&pm, &st, 60000);
+	CHECK(podman_check_due(&pm, &st, 61000), "but for podman behind DOCKER_HOST");
+	podman_release(&pm);
+}
+
 int main(void)
 {
 	test_interval();
@@ -173,5 +275,8 @@ int main(void)
 	test_container();
 	test_container_name();
 	test_endpoint();
+	test_podman_container();
+	test_podman_socket();
+	test_podman_due();
 	return test_done();
 }

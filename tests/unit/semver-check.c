@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pep440.h"
 #include "semver.h"
 #include "strbuf.h"
 #include "test.h"
@@ -101,7 +102,7 @@ static void test_reasons(void)
 	semver_parse(&v, "1.2.3-a\tb", 9, 0, &why);
 	CHECK_STR(why.buf, "expected '.', '+' or the end in the prerelease at byte 8, found a tab", "tab reason");
 	strbuf_reset(&why);
-	semver_quote(&why, "a'\x01", 3);
+	quote_untrusted(&why, "a'\x01", 3);
 	CHECK_STR(why.buf, "'a\\x27\\x01'", "quote escapes quotes and control bytes");
 	strbuf_release(&why);
 }
@@ -235,6 +236,142 @@ static void test_render(void)
 	check_render("1.2.3-RC.1+Build.7", 1, "1.2.3-RC.1_Build.7");
 }
 
+static int pcmp(const char *a, const char *b)
+{
+	struct pep440 x, y;
+
+	if (pep440_parse(&x, a, strlen(a), NULL) || pep440_parse(&y, b, strlen(b), NULL))
+		return 99;
+	return pep440_compare(&x, &y);
+}
+
+static char *pep_do(const char *s, int what, int level, enum pep440_label label, int base)
+{
+	struct strbuf out = STRBUF_INIT;
+	struct pep440 v;
+	int ret = 0;
+
+	if (pep440_parse(&v, s, strlen(s), NULL))
+		return NULL;
+	if (what == 'n')
+		pep440_format(&out, &v);
+	else if (what == 's')
+		ret = pep440_semver(&out, &v, NULL);
+	else
+		ret = pep440_bump(&out, &v, level, label, base, NULL);
+	if (ret) {
+		strbuf_release(&out);
+		return NULL;
+	}
+	return strbuf_detach(&out, NULL);
+}
+
+static void check_pep(const char *s, int what, int level, enum pep440_label label, const char *want)
+{
+	char *got = pep_do(s, what, level, label, 1);
+	char name[160];
+
+	snprintf(name, sizeof(name), "pep440 %c %s level %d label %d -> %s", what, s, level, (int)label,
+		want ? want : "refused");
+	if (want)
+		CHECK_STR(got, want, name);
+	else
+		CHECK(!got, name);
+	free(got);
+}
+
+static void test_pep440_order(void)
+{
+	/* Ascending, each strictly above the one before: packaging's order. */
+	static const char *const chain[] = {
+		"0.9", "1.0.dev0", "1.0.dev1", "1.0a0.dev1", "1.0a0", "1.0a1", "1.0a1.post0.dev0",
+		"1.0a1.post0", "1.0b1", "1.0rc1.dev9", "1.0rc1", "1.0", "1.0+a", "1.0+a.b", "1.0+b",
+		"1.0+0", "1.0+1.a", "1.0+1.0", "1.0.post0.dev0", "1.0.post0", "1.0.post1", "1.0.0.1",
+		"1.1", "1.10", "99999999999999999999999", "1!0.0.dev0", "2!0",
+	};
+	size_t n = sizeof(chain) / sizeof(*chain);
+	int ok = 1;
+
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < n; j++)
+			if (pcmp(chain[i], chain[j]) != (i < j ? -1 : i > j)) {
+				printf("# pep440 compare(%s, %s) = %d\n", chain[i], chain[j], pcmp(chain[i], chain[j]));
+				ok = 0;
+			}
+	CHECK(ok, "every pair of the PEP 440 chain compares by its position");
+	CHECK_INT(pcmp("1.0", "1.0.0.0"), 0, "trailing zeros do not count");
+	CHECK_INT(pcmp("v1.0RC01", "1.0rc1"), 0, "spellings of one version are equal");
+	CHECK_INT(pcmp("1.0+AbC.01", "1.0+abc.1"), 0, "local versions compare normalised");
+}
+
+static void test_pep440_forms(void)
+{
+	check_pep("V01!0001.02-ALPHA_03-post.4.DEV-5+Ab-07", 'n', 0, PEP440_NONE, "1!1.2a3.post4.dev5+ab.7");
+	check_pep("1.0-1", 'n', 0, PEP440_NONE, "1.0.post1");
+	check_pep("1.0a-", 'n', 0, PEP440_NONE, "1.0a0");
+	check_pep("1.0ab", 'n', 0, PEP440_NONE, NULL);
+	check_pep("1.0_1", 'n', 0, PEP440_NONE, NULL);
+	check_pep("1.0+", 'n', 0, PEP440_NONE, NULL);
+	check_pep("1..0", 'n', 0, PEP440_NONE, NULL);
+	check_pep("vv1", 'n', 0, PEP440_NONE, NULL);
+	check_pep("1.0b50", 's', 0, PEP440_NONE, "1.0.0-beta.50");
+	check_pep("2.1.post3", 's', 0, PEP440_NONE, "2.1.0-post.3");
+	check_pep("0.6.2.dev1", 's', 0, PEP440_NONE, "0.6.2-dev.1");
+	check_pep("1.2.3.0.0", 's', 0, PEP440_NONE, "1.2.3");
+	check_pep("1!1.0", 's', 0, PEP440_NONE, NULL);
+	check_pep("1.2.3.4", 's', 0, PEP440_NONE, NULL);
+	check_pep("1.0+x", 's', 0, PEP440_NONE, NULL);
+	check_pep("1.0a1.dev1", 's', 0, PEP440_NONE, NULL);
+}
+
+static void test_pep440_bump(void)
+{
+	check_pep("0.6.2.dev1", 'b', SEMVER_PATCH, PEP440_NONE, "0.6.2");
+	check_pep("0.6.2.dev1", 'b', SEMVER_MINOR, PEP440_NONE, "0.7.0");
+	check_pep("0.6.2.dev1", 'b', SEMVER_PRERELEASE, PEP440_NONE, "0.6.2.dev2");
+	check_pep("0.6.2.dev1", 'b', SEMVER_PRERELEASE, PEP440_RC, "0.6.2rc1");
+	check_pep("1.0.0b50", 'b', SEMVER_MAJOR, PEP440_NONE, "1.0.0");
+	check_pep("1.0.0b50", 'b', SEMVER_PRERELEASE, PEP440_A, NULL);
+	check_pep("2.1.post3", 'b', PEP440_POST, PEP440_NONE, "2.1.post4");
+	check_pep("2.1.post3", 'b', SEMVER_RELEASE, PEP440_NONE, NULL);
+	check_pep("2.1", 'b', PEP440_POST, PEP440_NONE, "2.1.post1");
+	check_pep("1!2.0", 'b', SEMVER_MAJOR, PEP440_NONE, "1!3.0.0");
+	check_pep("1.0rc1.post2", 'b', SEMVER_PRERELEASE, PEP440_NONE, "1.0rc2");
+	check_pep("1.0.post1.dev3", 'b', SEMVER_PRERELEASE, PEP440_RC, "1.0.1rc1");
+	check_pep("1.0.post1.dev3", 'b', PEP440_POST, PEP440_NONE, "1.0.post1");
+	check_pep("1.0rc1", 'b', SEMVER_PREMAJOR, PEP440_NONE, NULL);
+	check_pep("1.0rc1", 'b', SEMVER_PREMAJOR, PEP440_DEV, "2.0.0.dev1");
+	check_pep("9.99.999", 'b', SEMVER_PATCH, PEP440_NONE, "9.99.1000");
+	check_pep("1.0+local", 'b', SEMVER_MAJOR, PEP440_NONE, "2.0.0");
+}
+
+/* Every keyword from every form: greater, or refused. */
+static void test_pep440_bump_invariant(void)
+{
+	static const char *const forms[] = {
+		"0", "1.0", "1.2.3", "1.2.3.4", "1.2.3.0", "1.0a1", "1.0b2", "1.0rc3", "1.0.dev1",
+		"1.0a1.dev2", "1.0.post1", "1.0.post1.dev1", "1.0rc1.post1", "1.0rc1.post1.dev1",
+		"1!1.0", "1.0+x", "0.0.0.dev0", "0a0", "1.0.0.0.1rc1", "99999999999999999999.9.9",
+	};
+	static const int labels[] = { PEP440_NONE, PEP440_A, PEP440_B, PEP440_RC, PEP440_DEV };
+	int ok = 1, bumped = 0;
+
+	for (size_t i = 0; i < sizeof(forms) / sizeof(*forms); i++)
+		for (int level = SEMVER_MAJOR; level <= PEP440_POST; level++)
+			for (size_t l = 0; l < sizeof(labels) / sizeof(*labels); l++)
+				for (int base = 0; base <= 1; base++) {
+					char *got = pep_do(forms[i], 'b', level, labels[l], base);
+					if (got && pcmp(got, forms[i]) != 1) {
+						printf("# %s level %d label %d base %d -> %s\n", forms[i], level,
+							labels[l], base, got);
+						ok = 0;
+					}
+					bumped += got != NULL;
+					free(got);
+				}
+	CHECK(ok && bumped > 500, "every PEP 440 bump is greater than its input");
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -246,5 +383,9 @@ int main(int argc, char **argv)
 	test_format();
 	test_bump();
 	test_render();
+	test_pep440_order();
+	test_pep440_forms();
+	test_pep440_bump();
+	test_pep440_bump_invariant();
 	return test_done();
 }

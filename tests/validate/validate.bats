@@ -1,58 +1,28 @@
 #!/usr/bin/env bats
 # make validate on a sample project with the real engine: both platforms,
-# unhealthy and broken images, the version check, and Ctrl-C.
+# unhealthy and broken images, the version check, and Ctrl-C. tests/run runs
+# this file twice: with Docker, and with DOCKER=podman.
 load ../lib/common
+load helpers
 bats_require_minimum_version 1.5.0
 
-FIXTURE=$BATS_TEST_DIRNAME/fixture
-
 setup_file() {
-	need_docker || return 1
+	need_engine || return 1
 	require make git sha256sum setsid healthwait toml-setver || return 1
 }
 
+teardown_file() {
+	podman_env_remove "$BATS_FILE_TMPDIR/podman"
+}
+
 setup() {
-	need_docker
-	local py
-	PY=
-	for py in python3 /usr/bin/python3; do
-		"$py" -c 'import build, setuptools, wheel' 2>/dev/null && { PY=$py; break; }
-	done
-	[ -n "$PY" ] || unmet "no python3 with the build, setuptools and wheel modules"
-	P=$BATS_TEST_TMPDIR/sample
-	IMAGE=validate-test-$$-$BATS_TEST_NUMBER
-	cp -r "$FIXTURE" "$P"
-	busybox_context "$P"
-	git -C "$P" init -q
-	git -C "$P" add -A
-	git -C "$P" -c user.name=t -c user.email=t@example.invalid commit -q -m sample
+	need_engine
+	find_python
+	sample_project
 }
 
 teardown() {
-	if [ -f "$BATS_TEST_TMPDIR/make.pid" ]; then
-		kill -TERM -- "-$(cat "$BATS_TEST_TMPDIR/make.pid")" 2>/dev/null || true
-		wait "$(cat "$BATS_TEST_TMPDIR/make.pid")" 2>/dev/null || true
-	fi
-	"$DOCKER" ps -aq --filter label=shipsync.validate | xargs -r "$DOCKER" rm -f >/dev/null 2>&1 || true
-	"$DOCKER" images -q "$IMAGE" | sort -u | xargs -r "$DOCKER" rmi -f >/dev/null 2>&1 || true
-}
-
-# validate [make variables...]: make validate in the sample project.
-validate() {
-	run make -C "$P" --no-print-directory validate SHIPSYNC_MK="$TOP/mk/" DOCKER="$DOCKER" \
-		PYTHON="$PY" IMAGE="$IMAGE" "$@"
-	echo "make validate: status $status"
-	echo "$output"
-}
-
-no_container_left() {
-	"$DOCKER" ps -a --filter label=shipsync.validate >&2
-	[ -z "$("$DOCKER" ps -aq --filter label=shipsync.validate)" ]
-}
-
-# The sha256 of a file inside a tar archive.
-tar_member_sha256() {
-	tar -xOf "$1" "$2" | sha256sum | cut -d ' ' -f 1
+	validate_teardown
 }
 
 @test "healthy on both platforms: image archives, dists and a manifest that matches them" {
@@ -60,6 +30,8 @@ tar_member_sha256() {
 		PYTHON="$PY" IMAGE="$IMAGE"
 	echo "$output"
 	[ "$status" -eq 0 ]
+	# The HEALTHCHECK decided too: the engine kept it in the image.
+	[[ $output != *"has no HEALTHCHECK"* ]]
 	no_container_left
 	local m=$P/dist/shipsync-manifest
 	[ -f "$m" ]
@@ -83,6 +55,10 @@ tar_member_sha256() {
 		config=$(tar -xOf "$P/dist/$archive" manifest.json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["Config"])')
 		[ "sha256:$(tar_member_sha256 "$P/dist/$archive" "$config")" = "$digest" ]
 		tar -xOf "$P/dist/$archive" "$config" | python3 -c 'import json,sys; sys.exit(json.load(sys.stdin)["architecture"] != sys.argv[1])' "$arch"
+		# The archive keeps the HEALTHCHECK, and the engine holds the image validated.
+		tar -xOf "$P/dist/$archive" "$config" | python3 -c 'import json,sys; sys.exit("Healthcheck" not in json.load(sys.stdin)["config"])'
+		[ "$("$DOCKER" image inspect -f '{{.Id}}' "$IMAGE:1.2.3-linux-$arch")" = "${digest#sha256:}" ] ||
+			[ "$("$DOCKER" image inspect -f '{{.Id}}' "$IMAGE:1.2.3-linux-$arch")" = "$digest" ]
 	done
 	# Nothing else was left in dist.
 	[ "$(ls -A "$P/dist" | wc -l)" -eq 5 ]
@@ -123,6 +99,23 @@ tar_member_sha256() {
 	grep -qx 'version 1.2.3rc1' "$P/dist/shipsync-manifest"
 	grep -q '^image linux/arm64 sha256:' "$P/dist/shipsync-manifest"
 	! grep -q '^image linux/amd64' "$P/dist/shipsync-manifest"
+	no_container_left
+}
+
+@test "an image for a platform that no emulator runs: says how to get one" {
+	# riscv64 programs: busybox with the ELF header's machine field set to
+	# RISC-V (0xf3), for which no binfmt_misc handler is registered here.
+	[ ! -e /proc/sys/fs/binfmt_misc/qemu-riscv64 ] || unmet "an emulator for riscv64 is registered"
+	mkdir -p "$P/riscv64/bin"
+	cp "$P/amd64/bin/busybox" "$P/riscv64/bin/busybox"
+	printf '\363\000' | dd of="$P/riscv64/bin/busybox" bs=1 seek=18 conv=notrunc status=none
+	validate PLATFORMS=linux/riscv64 HEALTH_TIMEOUT=30s
+	[ "$status" -ne 0 ]
+	[[ $output == *"exec format error"* ]]
+	[[ $output == *"linux/riscv64 programs cannot run on this $(uname -m) machine: no emulator is registered for riscv64"* ]]
+	[[ $output == *qemu-user-static* ]]
+	[[ $output == *"linux/riscv64: the image is not healthy"* ]]
+	[ ! -e "$P/dist/shipsync-manifest" ]
 	no_container_left
 }
 

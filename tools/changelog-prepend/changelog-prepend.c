@@ -1,7 +1,8 @@
 /*
- * changelog-prepend: add a version section to a Keep a Changelog file (the
- * [Unreleased] notes, entries from stdin, or an empty template), keep its
- * compare links right; or print one version's notes.
+ * changelog-prepend: add a version section to a changelog in the style of
+ * its own headings (the [Unreleased] notes, entries from stdin, or an empty
+ * template), keep its compare links right, or have towncrier build it; or
+ * print one version's notes.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -13,6 +14,7 @@
 
 #include "atomic.h"
 #include "changelog.h"
+#include "towncrier.h"
 #include "strbuf.h"
 #include "util.h"
 
@@ -98,6 +100,35 @@ static int write_output(const char *path, const struct strbuf *sb)
 	return atomic_write_file(path, sb->buf, sb->len) ? EXIT_SYSTEM : 0;
 }
 
+/*
+ * towncrier builds its changelog: in place with --yes (it removes the
+ * fragments), else staged in output with the consumed fragments on stdout.
+ */
+static int with_towncrier(const char *path, const char *output, const struct strbuf *text,
+			  const struct prepend_opts *o, int entries, int dry_run)
+{
+	struct strbuf out = STRBUF_INIT, fragments = STRBUF_INIT;
+	int ret;
+
+	if (entries)
+		die_code(EXIT_USAGE, "'%s' is built by towncrier from its news fragments: give no entries", path);
+	if (!strcmp(path, "-"))
+		die_code(EXIT_USAGE, "a towncrier changelog is built next to its configuration: name it with -f");
+	if (!dry_run && !strcmp(output, path))
+		return towncrier_in_place(path, o->version, o->date);
+	ret = towncrier_stage(path, text, o->version, o->date, &out, &fragments);
+	if (!ret && !dry_run)
+		ret = write_output(output, &out);
+	if (!ret && dry_run)
+		printf("would write version %s to '%s' with towncrier, consuming:\n%s", o->version, output,
+		       fragments.buf);
+	else if (!ret && strcmp(output, "-"))
+		fputs(fragments.buf, stdout);
+	strbuf_release(&out);
+	strbuf_release(&fragments);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -122,7 +153,7 @@ int main(int argc, char **argv)
 	int c, dry_run = 0, ret;
 
 	setup_tool(argv[0]);
-	while ((c = getopt_long(argc, argv, "d:e:f:hno:t:vx:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:e:f:hno:t:Vvx:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd': date_opt = optarg; break;
 		case 'e': entries_path = optarg; break;
@@ -133,7 +164,7 @@ int main(int argc, char **argv)
 		case 't': o.tag_prefix = optarg; break;
 		case 'v': verbose++; break;
 		case 'x': extract_version = optarg; break;
-		case 'V': puts("changelog-prepend (shipsync) " SHIPSYNC_VERSION); return EXIT_OK;
+		case 'V': print_version();
 		default: usage(EXIT_USAGE);
 		}
 	}
@@ -172,6 +203,10 @@ int main(int argc, char **argv)
 		note("'%s' does not exist: starting it with the standard header", path);
 		strbuf_addstr(&text, changelog_header);
 	}
+	if (!ret && towncrier_managed(text.buf, text.len)) {
+		ret = with_towncrier(path, output, &text, &o, entries_path != NULL, dry_run);
+		goto out;
+	}
 	if (entries_path) {
 		if (strbuf_read_file(&entries, entries_path))
 			die_code(EXIT_SYSTEM, "cannot read the entries from '%s': %s", entries_path, strerror(errno));
@@ -188,7 +223,8 @@ int main(int argc, char **argv)
 	if (ret)
 		goto out;
 	if (dry_run)
-		note("would write version %s (%zu bytes) to '%s'", o.version, out.len, output);
+		printf("would write version %s dated %s (%zu bytes) to '%s'\n", o.version, o.date, out.len,
+		       output);
 	else
 		ret = write_output(output, &out);
 	if (!ret)

@@ -9,7 +9,9 @@
 #include <strings.h>
 
 #include "changelog.h"
+#include "pep440.h"
 #include "semver.h"
+#include "style.h"
 #include "strbuf.h"
 #include "util.h"
 
@@ -96,6 +98,19 @@ static void trim_span(const char *buf, size_t *off, size_t *len)
 		(*len)--;
 }
 
+/*
+ * A version as release headings write it: SemVer, or PEP 440 with a dot
+ * and no local part ("2026.2", "0.6.2rc1"; not a year such as "2024").
+ */
+static int release_label(const char *s, size_t len)
+{
+	struct pep440 v;
+
+	if (semver_valid(s, len))
+		return 1;
+	return memchr(s, '.', len) && !pep440_parse(&v, s, len, NULL) && !v.local.len;
+}
+
 /* "## [label] ..." or "## label ...": Unreleased, a version, or another heading. */
 static void classify_heading(const char *buf, struct cl_line *l)
 {
@@ -120,11 +135,11 @@ static void classify_heading(const char *buf, struct cl_line *l)
 		l->kind = CL_UNRELEASED;
 		return;
 	}
-	if (ln > 1 && (buf[lo] == 'v' || buf[lo] == 'V') && semver_valid(buf + lo + 1, ln - 1)) {
+	if (ln > 1 && (buf[lo] == 'v' || buf[lo] == 'V') && release_label(buf + lo + 1, ln - 1)) {
 		lo++;
 		ln--;
 	}
-	if (semver_valid(buf + lo, ln)) {
+	if (release_label(buf + lo, ln)) {
 		l->kind = CL_VERSION;
 		l->a_off = lo;
 		l->a_len = ln;
@@ -231,18 +246,27 @@ int changelog_scan(struct changelog *cl, const char *buf, size_t len)
 	size_t off = 0;
 	int first = 1;
 
+	const char *first_cr = memchr(buf, '\r', len), *first_lf = memchr(buf, '\n', len);
+	char brk = '\n';
+
 	memset(cl, 0, sizeof(*cl));
 	cl->buf = buf;
 	cl->len = len;
 	cl->eol = "\n";
 	if (memchr(buf, '\0', len))
 		return -1;
+	/* an old Mac file: lines end in CR alone, the first line tells */
+	if (first_cr && (!first_lf || first_cr + 1 < first_lf)) {
+		brk = '\r';
+		cl->eol = "\r";
+		first = 0;
+	}
 	while (off < len) {
-		const char *nl = memchr(buf + off, '\n', len - off);
+		const char *nl = memchr(buf + off, brk, len - off);
 		size_t end = nl ? (size_t)(nl - buf) : len;
 		struct cl_line *l;
 
-		if (nl && end > off && buf[end - 1] == '\r')
+		if (brk == '\n' && nl && end > off && buf[end - 1] == '\r')
 			end--;
 		if (nl && first) {
 			cl->eol = buf[end] == '\r' ? "\r\n" : "\n";
@@ -321,10 +345,19 @@ void changelog_section(const struct changelog *cl, size_t h, size_t *from, size_
 long changelog_find_version(const struct changelog *cl, const char *version)
 {
 	size_t n = strlen(version);
+	struct pep440 want, have;
+	int pep = !pep440_parse(&want, version, n, NULL);
 
 	for (size_t i = 0; i < cl->nr; i++) {
 		const struct cl_line *l = &cl->line[i];
 		if (l->kind == CL_VERSION && l->a_len == n && !memcmp(cl->buf + l->a_off, version, n))
+			return (long)i;
+	}
+	/* the same release spelt otherwise: 1.0.0-rc.1 and 1.0.0rc1 */
+	for (size_t i = 0; i < cl->nr && pep; i++) {
+		const struct cl_line *l = &cl->line[i];
+		if (l->kind == CL_VERSION && !pep440_parse(&have, cl->buf + l->a_off, l->a_len, NULL) &&
+		    !pep440_compare(&have, &want))
 			return (long)i;
 	}
 	return -1;
@@ -544,6 +577,38 @@ static void url_with(struct strbuf *out, const char *url, size_t n, const struct
 	strbuf_release(&h);
 }
 
+int changelog_next_url(struct strbuf *out, const char *url, const char *old_version, const char *version)
+{
+	size_t n = strlen(url);
+	struct compare c;
+	const char *at, *last = NULL;
+
+	if (parse_compare(url, n, &c)) {
+		/* base: the old release's ref; head: that ref with the new version */
+		char *old_head = xstrndup(url + c.head_off + 2 * c.typed, c.head_len - 2 * c.typed);
+		char *v = strstr(old_head, old_version);
+		char *new_head;
+		if (!v) {
+			free(old_head);
+			return -1;
+		}
+		new_head = xstrfmt("%.*s%s%s", (int)(v - old_head), old_head, version, v + strlen(old_version));
+		url_with(out, url, n, &c, old_head, new_head);
+		free(old_head);
+		free(new_head);
+		return 0;
+	}
+	/* a tag, tree or release page: its last mention of the version moves on */
+	for (at = url; (at = strstr(at, old_version)); at++)
+		last = at;
+	if (!last)
+		return -1;
+	strbuf_add(out, url, (size_t)(last - url));
+	strbuf_addstr(out, version);
+	strbuf_addstr(out, last + strlen(old_version));
+	return 0;
+}
+
 struct linkdef {
 	size_t first, last;	/* its lines */
 	size_t url_off, url_len;
@@ -618,7 +683,8 @@ static void add_link_line(struct edits *ed, const struct changelog *cl, size_t a
  * tag, and the new version compares the previous tag with the new one. With
  * no [Unreleased] link, the newest version's link shows the style to follow.
  */
-static void fix_links(const struct changelog *cl, const struct prepend_opts *o, struct edits *ed)
+static void fix_links(const struct changelog *cl, const struct prepend_opts *o, const char *label,
+		      struct edits *ed)
 {
 	char *tag = xstrfmt("%s%s", o->tag_prefix, o->version);
 	struct strbuf url = STRBUF_INIT;
@@ -641,7 +707,7 @@ static void fix_links(const struct changelog *cl, const struct prepend_opts *o, 
 		strbuf_addbuf(add_edit(ed, u.url_off, u.url_len), &url);
 		strbuf_reset(&url);
 		url_with(&url, s, u.url_len, &c, NULL, tag);
-		add_link_line(ed, cl, u.last, 1, o->version, &url);
+		add_link_line(ed, cl, u.last, 1, label, &url);
 		goto out;
 	}
 	v = first_version(cl);
@@ -655,13 +721,33 @@ static void fix_links(const struct changelog *cl, const struct prepend_opts *o, 
 		if (found && parse_compare(s, latest.url_len, &c)) {
 			char *prev_tag = xstrndup(s + c.head_off + 2 * c.typed, c.head_len - 2 * c.typed);
 			url_with(&url, s, latest.url_len, &c, prev_tag, tag);
-			add_link_line(ed, cl, latest.first, 0, o->version, &url);
+			add_link_line(ed, cl, latest.first, 0, label, &url);
 			free(prev_tag);
 		}
 		free(prev);
 	}
 out:
 	strbuf_release(&url);
+	free(tag);
+}
+
+/* "## [Unreleased](.../compare/v1.0.0...HEAD)": the compare now starts at the new tag. */
+static void fix_unreleased_heading(const struct changelog *cl, long u, const struct prepend_opts *o,
+				   struct edits *ed)
+{
+	const struct cl_line *l = &cl->line[u];
+	const char *s = cl->buf + l->off, *open = memmem(s, l->len, "](", 2), *close;
+	struct compare c;
+	char *tag;
+
+	if (!open || !(close = memchr(open, ')', l->len - (size_t)(open - s))))
+		return;
+	open += 2;
+	if (!parse_compare(open, (size_t)(close - open), &c))
+		return;
+	tag = xstrfmt("%s%s", o->tag_prefix, o->version);
+	url_with(add_edit(ed, (size_t)(open - cl->buf), (size_t)(close - open)), open,
+		 (size_t)(close - open), &c, tag, NULL);
 	free(tag);
 }
 
@@ -677,6 +763,14 @@ static int section_body(const struct changelog *cl, const struct prepend_opts *o
 	if (changelog_scan(&e, o->entries ? o->entries : "", o->entries ? o->entries_len : 0)) {
 		error("the entries hold a NUL byte: they are not text");
 		return EXIT_DATA;
+	}
+	/* a byte that ends a line in the changelog must not hide inside an entries line */
+	for (size_t i = 0; i < e.nr; i++) {
+		if (memchr(e.buf + e.line[i].off, eol[0] == '\r' && !eol[1] ? '\r' : '\n', e.line[i].len)) {
+			error("the entries hold a line end of another kind inside line %zu", i + 1);
+			changelog_release(&e);
+			return EXIT_DATA;
+		}
 	}
 	if (e.open_fence) {
 		error("the entries open a fenced code block they do not close");
@@ -738,6 +832,8 @@ int changelog_prepend(const struct changelog *cl, const struct prepend_opts *o, 
 	const char *eol = cl->eol;
 	struct edits ed = { .nr = 0 };
 	struct strbuf section = STRBUF_INIT, *t;
+	struct heading_style style;
+	char *label;
 	long u = changelog_find_unreleased(cl), first = first_version(cl);
 	int ret;
 
@@ -753,9 +849,15 @@ int changelog_prepend(const struct changelog *cl, const struct prepend_opts *o, 
 		error("version '%s' is already in the changelog: choose a new version", o->version);
 		return EXIT_CONFLICT;
 	}
-	strbuf_addf(&section, "## [%s] - %s%s%s", o->version, o->date, eol, eol);
+	style_learn(&style, cl);
+	style_heading(&section, &style, o->version, o->date);
+	/* a link reference names the version as the heading does: "[v1.2.0]: ..." */
+	label = xstrfmt("%s%s", style.v == 'v' ? "v" : style.v == 'V' ? "V" : "", o->version);
+	style_release(&style);
+	strbuf_addf(&section, "%s%s", eol, eol);
 	if ((ret = section_body(cl, o, u, &section))) {
 		strbuf_release(&section);
+		free(label);
 		return ret;
 	}
 	if (u >= 0) {
@@ -787,7 +889,10 @@ int changelog_prepend(const struct changelog *cl, const struct prepend_opts *o, 
 			strbuf_addstr(t, eol);
 	}
 	strbuf_release(&section);
-	fix_links(cl, o, &ed);
+	fix_links(cl, o, label, &ed);
+	free(label);
+	if (u >= 0)
+		fix_unreleased_heading(cl, u, o, &ed);
 	/* A link edit inside the moved [Unreleased] text would be lost: drop it. */
 	for (size_t i = 1; i < ed.nr; i++) {
 		if (ed.e[i].off < ed.e[0].off + ed.e[0].len && ed.e[i].off + ed.e[i].len > ed.e[0].off) {

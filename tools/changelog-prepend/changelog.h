@@ -64,6 +64,13 @@ struct prepend_opts {
  */
 int changelog_prepend(const struct changelog *cl, const struct prepend_opts *o, struct strbuf *out);
 
+/*
+ * Append url moved on from old_version's release to version's: a compare
+ * link compares the old release's ref with the new one, a tag, tree or
+ * release link names the new version. 0, or -1 when it names no version.
+ */
+int changelog_next_url(struct strbuf *out, const char *url, const char *old_version, const char *version);
+
 /* Append the section of version (or "unreleased") to out: 0, or EXIT_NOTFOUND. */
 int changelog_extract(const struct changelog *cl, const char *version, struct strbuf *out);
 

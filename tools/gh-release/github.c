@@ -124,10 +124,13 @@ static void describe_error(struct strbuf *out, const struct http_response *resp)
 	int errs, t;
 
 	if (json_parse(&j, resp->body.buf, resp->body.len) || j.tok[0].type != JSMN_OBJECT) {
-		strbuf_add(out, resp->body.buf, resp->body.len > 200 ? 200 : resp->body.len);
+		char *shown = xexcerpt(resp->body.buf, resp->body.len, 200);
+
+		strbuf_addstr(out, shown);
 		strbuf_trim(out);
 		if (!resp->body.len)
 			strbuf_addstr(out, "no message");
+		free(shown);
 		return;
 	}
 	if ((t = json_get(&j, 0, "message")) >= 0) {

@@ -127,43 +127,66 @@ static char *string_at(const struct json *j, int obj, const char *path)
 	return s;
 }
 
-/* The output of the newest entry of State.Health.Log. */
-static char *last_check_output(const struct json *j, int state)
+/* The newest entry of State.Health.Log, or -1. */
+static int last_check(const struct json *j, int health)
 {
-	int log = json_path(j, state, "Health.Log");
-	int n, tok;
+	int log = json_get(j, health, "Log");
+	int n;
 
 	if (log < 0 || j->tok[log].type != JSMN_ARRAY || !(n = j->tok[log].size))
-		return NULL;
-	tok = json_at(j, log, n - 1);
-	return tok < 0 ? NULL : string_at(j, tok, "Output");
+		return -1;
+	return json_at(j, log, n - 1);
+}
+
+/* Config.Healthcheck.Interval in ms: Docker's default of 30 s when unset, 0 without a check. */
+static long long check_interval(const struct json *j, int root)
+{
+	int hc = json_path(j, root, "Config.Healthcheck");
+	int test = json_get(j, hc, "Test");
+	long long ns;
+
+	if (hc < 0 || test < 0 || json_streq(j, json_at(j, test, 0), "NONE"))
+		return 0;
+	if (json_int(j, json_get(j, hc, "Interval"), &ns) < 0 || ns <= 0)
+		return 30000;
+	return ns / 1000000 > 0 ? ns / 1000000 : 1;
 }
 
 int parse_container(const char *body, size_t len, struct container_state *st)
 {
 	struct json j;
-	int state;
+	int root = 0, state, health, check;
 
 	memset(st, 0, sizeof(*st));
 	if (json_parse(&j, body, len) < 0)
 		return -1;
-	state = json_get(&j, 0, "State");
+	if (j.tok[0].type == JSMN_ARRAY)
+		root = j.tok[0].size == 1 ? json_at(&j, 0, 0) : -1;
+	state = json_get(&j, root, "State");
 	if (state < 0 || j.tok[state].type != JSMN_OBJECT ||
 	    !(st->status = string_at(&j, state, "Status"))) {
 		json_release(&j);
 		return -1;
 	}
-	st->health = string_at(&j, state, "Health.Status");
+	health = json_get(&j, state, "Health");
+	if (health < 0)
+		health = json_get(&j, state, "Healthcheck");
+	st->health = string_at(&j, health, "Status");
 	if (st->health && !strcmp(st->health, "none")) {
 		free(st->health);
 		st->health = NULL;
 	}
 	st->error = string_at(&j, state, "Error");
-	st->last_output = last_check_output(&j, state);
+	check = last_check(&j, health);
+	st->last_output = check < 0 ? NULL : string_at(&j, check, "Output");
+	st->last_start = check < 0 ? NULL : string_at(&j, check, "Start");
 	if (json_int(&j, json_get(&j, state, "ExitCode"), &st->exit_code) < 0)
 		st->exit_code = -1;
 	if (json_int(&j, json_get(&j, state, "Pid"), &st->pid) < 0)
 		st->pid = 0;
+	st->check_ms = check_interval(&j, root);
+	if (!st->health && st->check_ms)
+		st->health = xstrdup("starting");	/* checked, but no check reported yet */
 	json_release(&j);
 	return 0;
 }
@@ -174,6 +197,7 @@ void container_state_release(struct container_state *st)
 	free(st->health);
 	free(st->error);
 	free(st->last_output);
+	free(st->last_start);
 	memset(st, 0, sizeof(*st));
 }
 

@@ -37,10 +37,17 @@ struct container_state {
 	char *health;		/* State.Health.Status, NULL without a HEALTHCHECK */
 	char *error;		/* State.Error, NULL when empty */
 	char *last_output;	/* output of the last health check, NULL when none */
+	char *last_start;	/* when the last health check started, NULL when none */
 	long long exit_code;
 	long long pid;
+	long long check_ms;	/* Config.Healthcheck.Interval; 0 without a HEALTHCHECK */
 };
-/* Read the Docker Engine's GET /containers/ID/json answer: 0, or -1 when it is not one. */
+/*
+ * Read the Docker Engine's GET /containers/ID/json answer, or what
+ * `podman container inspect` prints (an array of one such object, with
+ * State.Healthcheck for State.Health before podman 4): 0, or -1 when it is
+ * not one.
+ */
 int parse_container(const char *body, size_t len, struct container_state *st);
 void container_state_release(struct container_state *st);
 

@@ -1,9 +1,9 @@
 /*
  * healthwait: wait until a service is healthy, or say why it is not by a
  * hard deadline. It polls an HTTP(S) URL for a 2xx answer (and a JSON field
- * holding an expected value), or a container's Docker health status through
- * the Engine API, or both, with the URL probed from inside the container's
- * network namespace so that the image needs no published port.
+ * holding an expected value), or a container's health status through the
+ * Docker Engine API or podman, or both, with the URL probed from inside the
+ * container's network namespace so that the image needs no published port.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -16,6 +16,7 @@
 #include "encode.h"
 #include "health.h"
 #include "http.h"
+#include "podman.h"
 #include "util.h"
 
 #define ATTEMPT_MAX_MS 10000
@@ -27,7 +28,8 @@ struct waiter {
 	const char *container;
 	struct strbuf shown_url;	/* the URL as messages show it */
 	int netns, running_ok;
-	char *socket, *base;	/* the Docker Engine */
+	char *socket, *base;	/* the Engine API; NULL base: podman's command line */
+	struct podman podman;
 
 	struct container_state st;
 	struct probe_result last;
@@ -40,7 +42,7 @@ static noreturn void usage(int code)
 		"usage: healthwait [-v] [-t timeout] [-i interval] [-I max-interval] [-C cafile]\n"
 		"                  [-f field [-e value]] url\n"
 		"       healthwait [-NRv] [-t timeout] [-i interval] [-I max-interval] [-C cafile]\n"
-		"                  [-f field [-e value]] -c container [url]\n");
+		"                  [-f field [-e value]] [-P podman] -c container [url]\n");
 	exit(code);
 }
 
@@ -54,7 +56,7 @@ static int inspect(struct waiter *w, long limit_ms)
 	struct strbuf url = STRBUF_INIT;
 	struct http_request req = {
 		.no_retry = 1, .max_retries = -1, .unix_socket = w->socket,
-		.timeout_ms = limit_ms, .deadline_ms = limit_ms,
+		.timeout_ms = limit_ms, .deadline_ms = limit_ms, .quiet = 1,
 	};
 	struct http_response resp = HTTP_RESPONSE_INIT;
 	struct container_state st;
@@ -69,18 +71,21 @@ static int inspect(struct waiter *w, long limit_ms)
 		if (now_ms() - start >= limit_ms - ATTEMPT_MIN_MS) {
 			rc = -1;
 		} else {
-			error("cannot ask the Docker engine at '%s' about container '%s': is it running? (DOCKER_HOST)",
-			      w->socket ? w->socket : w->base, w->container);
+			error("cannot ask the %s at '%s' about container '%s' (%s): is it running? (%s)",
+			      w->podman.command ? "podman service" : "Docker engine",
+			      w->socket ? w->socket : w->base, w->container, resp.error.buf,
+			      w->podman.command ? "CONTAINER_HOST" : "DOCKER_HOST");
 			rc = EXIT_SYSTEM;
 		}
 	} else if (resp.status == 404) {
 		error("no such container '%s'", w->container);
 		rc = EXIT_NOTFOUND;
 	} else if (resp.status != 200 || parse_container(resp.body.buf, resp.body.len, &st) < 0) {
-		error("the Docker engine's answer about container '%s' makes no sense (HTTP %ld)",
+		error("the engine's answer about container '%s' makes no sense (HTTP %ld)",
 		      w->container, resp.status);
 		rc = EXIT_SYSTEM;
 	} else {
+		podman_notice_answer(&w->podman, &resp);
 		container_state_release(&w->st);
 		w->st = st;
 	}
@@ -102,11 +107,29 @@ static void explain_container(const struct waiter *w)
 	}
 }
 
+/* Ask the engine, through its API or podman's command line: as inspect(). */
+static int ask(struct waiter *w, long limit_ms)
+{
+	return w->base ? inspect(w, limit_ms) : podman_inspect(&w->podman, w->container, limit_ms, &w->st);
+}
+
+/* The container's state, after running its health check when nothing else does. */
+static int look(struct waiter *w, long limit_ms)
+{
+	long long until = now_ms() + limit_ms;
+	int rc = ask(w, limit_ms);
+
+	if (rc || !podman_check_due(&w->podman, &w->st, now_ms()))
+		return rc;
+	rc = podman_run_check(&w->podman, w->container, w->socket, w->base, until - now_ms());
+	return rc || until - now_ms() < ATTEMPT_MIN_MS ? rc : ask(w, until - now_ms());
+}
+
 /* The container's side of one attempt: 1 healthy, 0 not yet, -1 with *code set. */
 static int container_healthy(struct waiter *w, long limit_ms, int *code)
 {
 	const char *status;
-	int rc = inspect(w, limit_ms);
+	int rc = look(w, limit_ms);
 
 	if (rc < 0)
 		return 0;
@@ -257,6 +280,7 @@ int main(int argc, char **argv)
 		{ "max-interval", required_argument, NULL, 'I' },
 		{ "interval",     required_argument, NULL, 'i' },
 		{ "netns",        no_argument,       NULL, 'N' },
+		{ "podman",       required_argument, NULL, 'P' },
 		{ "running-ok",   no_argument,       NULL, 'R' },
 		{ "timeout",      required_argument, NULL, 't' },
 		{ "verbose",      no_argument,       NULL, 'v' },
@@ -269,7 +293,7 @@ int main(int argc, char **argv)
 	int c, rc;
 
 	setup_tool(argv[0]);
-	while ((c = getopt_long(argc, argv, "C:c:e:f:hI:i:NRt:v", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "C:c:e:f:hI:i:NP:Rt:v", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'C': w.probe.ca_file = optarg; break;
 		case 'c': w.container = optarg; break;
@@ -279,6 +303,7 @@ int main(int argc, char **argv)
 		case 'I': max_ms = duration_arg(optarg, "maximum interval"); break;
 		case 'i': min_ms = duration_arg(optarg, "interval"); break;
 		case 'N': w.netns = 1; break;
+		case 'P': w.podman.command = optarg; break;
 		case 'R': w.running_ok = 1; break;
 		case 't': timeout_ms = duration_arg(optarg, "timeout"); break;
 		case 'v': verbose++; break;
@@ -300,8 +325,8 @@ int main(int argc, char **argv)
 		w.probe.expect = "healthy";
 	if (!w.probe.url && (w.probe.field || w.probe.ca_file || w.netns))
 		die_code(EXIT_USAGE, "--json-field, --cacert and --netns need a URL");
-	if (!w.container && (w.netns || w.running_ok))
-		die_code(EXIT_USAGE, "--netns and --running-ok need a container (-c)");
+	if (!w.container && (w.netns || w.running_ok || w.podman.command))
+		die_code(EXIT_USAGE, "--netns, --podman and --running-ok need a container (-c)");
 	if (w.probe.url)
 		add_excerpt(&w.shown_url, w.probe.url, strlen(w.probe.url), EXCERPT_MAX);
 	if (w.probe.url && !starts_with(w.probe.url, "http://") && !starts_with(w.probe.url, "https://"))
@@ -314,12 +339,16 @@ int main(int argc, char **argv)
 		add_excerpt(&shown, w.container, strlen(w.container), EXCERPT_MAX);
 		die_code(EXIT_USAGE, "'%s' is not a container name or ID", shown.buf);
 	}
-	if (w.container && docker_endpoint(getenv("DOCKER_HOST"), &w.socket, &w.base) < 0)
+	if (w.podman.command && podman_open(&w.podman, w.podman.command, &w.socket, &w.base) < 0)
+		die_code(EXIT_USAGE, "CONTAINER_HOST '%s' is not unix://: healthwait asks a podman on this machine only",
+			 getenv("CONTAINER_HOST"));
+	if (w.container && !w.podman.command && docker_endpoint(getenv("DOCKER_HOST"), &w.socket, &w.base) < 0)
 		die_code(EXIT_USAGE, "DOCKER_HOST '%s' is neither unix:// nor tcp://", getenv("DOCKER_HOST"));
 
 	rc = wait_healthy(&w, timeout_ms, min_ms, max_ms);
 
 	container_state_release(&w.st);
+	podman_release(&w.podman);
 	probe_result_release(&w.last);
 	strbuf_release(&w.said);
 	strbuf_release(&w.shown_url);

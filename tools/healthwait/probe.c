@@ -85,13 +85,30 @@ void probe_url(const struct probe *p, struct probe_result *r)
 	http_response_release(&resp);
 }
 
+/*
+ * Enter the network namespace. Rootless podman's belongs to a user namespace
+ * that its owner may enter, and then the network namespace too.
+ */
+static int enter_netns(int ns, int userns)
+{
+	int err;
+
+	if (!setns(ns, CLONE_NEWNET))
+		return 0;
+	err = errno;
+	if (err == EPERM && userns >= 0 && !setns(userns, CLONE_NEWUSER) && !setns(ns, CLONE_NEWNET))
+		return 0;
+	errno = err;
+	return -1;
+}
+
 /* The child's report: "R healthy status whylen bodylen\n" why body, or "E errno\n". */
-static noreturn void netns_child(const struct probe *p, int ns, int out)
+static noreturn void netns_child(const struct probe *p, int ns, int userns, int out)
 {
 	struct probe_result r = PROBE_RESULT_INIT;
 	struct strbuf msg = STRBUF_INIT;
 
-	if (setns(ns, CLONE_NEWNET) < 0) {
+	if (enter_netns(ns, userns) < 0) {
 		strbuf_addf(&msg, "E %d\n", errno);
 		write_all(out, msg.buf, msg.len);
 		_exit(1);
@@ -157,7 +174,7 @@ int probe_url_in_netns(const struct probe *p, pid_t pid, struct probe_result *r)
 {
 	struct strbuf report = STRBUF_INIT;
 	char path[64];
-	int ns, fds[2], err, status, rc = 0;
+	int ns, userns, fds[2], err, status, rc = 0;
 	pid_t child;
 
 	probe_result_reset(r);
@@ -169,8 +186,12 @@ int probe_url_in_netns(const struct probe *p, pid_t pid, struct probe_result *r)
 	}
 	if (ns < 0)
 		return setns_failed(pid, errno);
+	snprintf(path, sizeof(path), "/proc/%ld/ns/user", (long)pid);
+	userns = open(path, O_RDONLY | O_CLOEXEC);
 	if (pipe2(fds, O_CLOEXEC) < 0) {
 		close(ns);
+		if (userns >= 0)
+			close(userns);
 		error_errno("cannot make a pipe");
 		return EXIT_SYSTEM;
 	}
@@ -178,10 +199,12 @@ int probe_url_in_netns(const struct probe *p, pid_t pid, struct probe_result *r)
 	child = fork();
 	if (child == 0) {
 		close(fds[0]);
-		netns_child(p, ns, fds[1]);
+		netns_child(p, ns, userns, fds[1]);
 	}
 	err = errno;
 	close(ns);
+	if (userns >= 0)
+		close(userns);
 	close(fds[1]);
 	if (child < 0) {
 		close(fds[0]);

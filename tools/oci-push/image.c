@@ -452,9 +452,22 @@ static int load_classic(struct image_set *set, struct source *s)
 		strbuf_release(&text);
 		return ret == 1 ? (error_code(EXIT_DATA, "'%s' is no image archive: it has neither index.json nor manifest.json", s->arg)) : ret;
 	}
-	if (json_parse(&j, text.buf, text.len) < 0 || j.tok[0].type != JSMN_ARRAY || !j.tok[0].size) {
+	if (json_parse(&j, text.buf, text.len) < 0) {
 		strbuf_release(&text);
-		return error_code(EXIT_DATA, "'%s': manifest.json is not a non-empty JSON array", s->arg);
+		return error_code(EXIT_DATA, "'%s': manifest.json is not JSON", s->arg);
+	}
+	if (j.tok[0].type == JSMN_OBJECT && json_get(&j, 0, "schemaVersion") >= 0) {
+		/* The dir: transport keeps one registry manifest and its blobs named by hex. */
+		ret = error_code(EXIT_DATA, "'%s' holds a registry manifest and its bare blobs (podman save "
+				 "--format docker-dir, skopeo's dir:): save the image as docker-archive, "
+				 "oci-archive or oci-dir instead", s->arg);
+	} else if (j.tok[0].type != JSMN_ARRAY || !j.tok[0].size) {
+		ret = error_code(EXIT_DATA, "'%s': manifest.json is not a non-empty JSON array", s->arg);
+	}
+	if (ret) {
+		json_release(&j);
+		strbuf_release(&text);
+		return ret;
 	}
 	for (int i = 0; i < j.tok[0].size && !ret; i++) {
 		struct image *img = xcalloc(1, sizeof(*img));

@@ -199,6 +199,9 @@ static int fetch_token(struct reg *r)
 	q.url = url;
 	if (http_request(&q, &p) < 0) {
 		reg_fail(r, p.exit_code);
+	} else if (starts_with(r->base, "https:") && !starts_with(p.effective_url, "https:")) {
+		reg_error(r, EXIT_AUTH, "the token service '%s' sent us on to plain http: refusing a token "
+			  "that travelled in clear", r->realm);
 	} else if (p.status == 401 || p.status == 403) {
 		token_refused(r, from);
 	} else if (p.status != 200 || json_parse(&j, p.body.buf, p.body.len) < 0) {

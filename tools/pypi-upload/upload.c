@@ -99,13 +99,15 @@ static void html_message(struct strbuf *sb, const char *body, size_t len)
 	strbuf_release(&text);
 }
 
-void response_message(struct strbuf *sb, const char *body, size_t len)
+void response_message(struct strbuf *sb, const char *raw_body, size_t raw_len)
 {
+	/* Redacted whole before it is cut: an echoed secret must show no part of it. */
+	char *clean = xexcerpt(raw_body, strnlen(raw_body, raw_len), (size_t)-1);
+	const char *body = clean;
 	struct strbuf raw = STRBUF_INIT;
-	size_t start = sb->len, nul = strnlen(body, len);
+	size_t start = sb->len, len = strlen(clean);
 	int one_line = 0, space = 1;
 
-	len = nul;
 	while (len && isspace((unsigned char)*body))
 		body++, len--;
 	if (len && *body == '<') {
@@ -131,6 +133,7 @@ void response_message(struct strbuf *sb, const char *body, size_t len)
 	}
 	strbuf_rtrim(sb);
 	strbuf_release(&raw);
+	free(clean);
 }
 
 /* ---- the upload ---- */

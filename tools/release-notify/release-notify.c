@@ -194,9 +194,13 @@ static int post(const char *url, const struct strbuf *body)
 		ret = resp.exit_code;
 	else if (resp.status >= 200 && resp.status < 300)
 		ret = EXIT_OK;
-	else
-		ret = error_code(http_exit_code(resp.status), "the webhook answered %ld: %.200s", resp.status,
-				 resp.body.len ? resp.body.buf : "no message");
+	else {
+		char *shown = xexcerpt(resp.body.buf, resp.body.len, 200);
+
+		ret = error_code(http_exit_code(resp.status), "the webhook answered %ld: %s", resp.status,
+				 resp.body.len ? shown : "no message");
+		free(shown);
+	}
 	http_response_release(&resp);
 	return ret;
 }
@@ -222,8 +226,8 @@ static void register_webhook(const char *url)
 		n = strcspn(p, "/?&=#");
 		for (size_t i = 0; i < n; i++)
 			digits |= p[i] >= '0' && p[i] <= '9';
-		/* Ids and tokens, not words such as "services" or "webhooks". */
-		if (n >= 16 || (n >= 4 && digits)) {
+		/* Ids and tokens (some are letters only); short words such as "api" stay. */
+		if (n >= 8 || (n >= 4 && digits)) {
 			strbuf_reset(&part);
 			strbuf_add(&part, p, n);
 			secret_add(part.buf);

@@ -56,15 +56,14 @@ static const struct toml_node *dynamic_item(const struct toml_doc *doc, const st
 	return NULL;
 }
 
-static int pdv_enabled(const struct toml_doc *doc)
+int pyproject_pdv(const struct toml_doc *doc)
 {
 	const struct toml_node *enable = lookup(doc, "tool.poetry-dynamic-versioning.enable");
 
 	return enable && enable->type == TOML_BOOL && !memcmp(doc->buf + enable->start, "true", 4);
 }
 
-/* Does [build-system] requires name a package starting with prefix? */
-static int requires(const struct toml_doc *doc, const char *prefix)
+int pyproject_requires(const struct toml_doc *doc, const char *prefix)
 {
 	const struct toml_node *req = lookup(doc, "build-system.requires");
 	size_t i;
@@ -162,7 +161,7 @@ static const struct toml_node *scm_hint(const struct toml_doc *doc, struct strbu
 			return t;
 		}
 	}
-	if (requires(doc, "setuptools_scm") || requires(doc, "setuptools-scm")) {
+	if (pyproject_requires(doc, "setuptools_scm") || pyproject_requires(doc, "setuptools-scm")) {
 		strbuf_addstr(sb, "setuptools-scm derives it from git tags: tag the release");
 		return lookup(doc, "build-system.requires");
 	}
@@ -206,7 +205,7 @@ static int refuse_dynamic(const struct toml_doc *doc, const struct toml_node *it
 	strbuf_addstr(why, "[project] lists \"version\" in dynamic, so the build backend sets it: ");
 	for (i = 0; i < sizeof(hints) / sizeof(*hints) && !at; i++)
 		at = hints[i](doc, why);
-	if (poetry && !pdv_enabled(doc)) {
+	if (poetry && !pyproject_pdv(doc)) {
 		strbuf_reset(why);
 		strbuf_addstr(why, "[project] lists \"version\" in dynamic and Poetry keeps it in "
 			      "[tool.poetry] version: use -t poetry");
@@ -266,7 +265,7 @@ int pyproject_find(const struct toml_doc *doc, enum pyproject_table which,
 			strbuf_addstr(why, "no version in [tool.poetry]");
 			return EXIT_NOTFOUND;
 		}
-		return pdv_enabled(doc) ? refuse_pdv(q, why, where) : use(q, "[tool.poetry]", out, why, where);
+		return pyproject_pdv(doc) ? refuse_pdv(q, why, where) : use(q, "[tool.poetry]", out, why, where);
 	}
 	if (dyn && p) {
 		*where = p->start;
@@ -274,7 +273,7 @@ int pyproject_find(const struct toml_doc *doc, enum pyproject_table which,
 			      "which PEP 621 forbids: remove one of them");
 		return EXIT_DATA;
 	}
-	if (dyn && (which == PYPROJECT_PROJECT || !q || pdv_enabled(doc)))
+	if (dyn && (which == PYPROJECT_PROJECT || !q || pyproject_pdv(doc)))
 		return refuse_dynamic(doc, dyn, why, where);
 	if (which == PYPROJECT_PROJECT) {
 		if (!p) {
@@ -293,9 +292,21 @@ int pyproject_find(const struct toml_doc *doc, enum pyproject_table which,
 	if (p)
 		return use(p, "[project]", out, why, where);
 	if (q)
-		return pdv_enabled(doc) ? refuse_pdv(q, why, where) : use(q, "[tool.poetry]", out, why, where);
+		return pyproject_pdv(doc) ? refuse_pdv(q, why, where) : use(q, "[tool.poetry]", out, why, where);
 	strbuf_addstr(why, "no version in [project] or [tool.poetry]");
 	return EXIT_NOTFOUND;
+}
+
+int pyproject_computed(const struct toml_doc *doc)
+{
+	const struct toml_node *project = toml_child(doc, doc->root, "project");
+	const struct toml_node *p = toml_child(doc, project, "version");
+	const struct toml_node *q = lookup(doc, "tool.poetry.version");
+	const struct toml_node *dyn = project ? dynamic_item(doc, project) : NULL;
+
+	if (dyn && p)
+		return 0;
+	return (dyn && (!q || pyproject_pdv(doc))) || (!p && q && pyproject_pdv(doc));
 }
 
 static int is_alnum(int c)

@@ -30,6 +30,13 @@ struct pyproject_version {
 int pyproject_find(const struct toml_doc *doc, enum pyproject_table which,
 		   struct pyproject_version *out, struct strbuf *why, size_t *where);
 
+/* Whether the build backend computes the version (dynamic, or poetry-dynamic-versioning). */
+int pyproject_computed(const struct toml_doc *doc);
+/* Whether poetry-dynamic-versioning is enabled. */
+int pyproject_pdv(const struct toml_doc *doc);
+/* Whether [build-system] requires names a package starting with prefix. */
+int pyproject_requires(const struct toml_doc *doc, const char *prefix);
+
 /* NULL when v is a plausible PEP 440 or SemVer version string, else why not. */
 const char *pyproject_check_version(const char *v);
 

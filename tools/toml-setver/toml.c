@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "encode.h"
 #include "strbuf.h"
 #include "toml.h"
 #include "util.h"
@@ -363,25 +364,6 @@ static int skip_ws_newlines(struct parser *p)
 
 /* --- strings --- */
 
-static void add_utf8(struct strbuf *sb, uint32_t cp)
-{
-	if (cp < 0x80) {
-		strbuf_addch(sb, cp);
-	} else if (cp < 0x800) {
-		strbuf_addch(sb, 0xc0 | cp >> 6);
-		strbuf_addch(sb, 0x80 | (cp & 0x3f));
-	} else if (cp < 0x10000) {
-		strbuf_addch(sb, 0xe0 | cp >> 12);
-		strbuf_addch(sb, 0x80 | (cp >> 6 & 0x3f));
-		strbuf_addch(sb, 0x80 | (cp & 0x3f));
-	} else {
-		strbuf_addch(sb, 0xf0 | cp >> 18);
-		strbuf_addch(sb, 0x80 | (cp >> 12 & 0x3f));
-		strbuf_addch(sb, 0x80 | (cp >> 6 & 0x3f));
-		strbuf_addch(sb, 0x80 | (cp & 0x3f));
-	}
-}
-
 /* At a backslash in a basic string: decode one escape. */
 static int escape(struct parser *p, struct strbuf *out)
 {
@@ -413,7 +395,7 @@ static int escape(struct parser *p, struct strbuf *out)
 	if ((cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
 		return fail(p, at, "escape \\%c%0*X is not a Unicode scalar value",
 			    digits == 4 ? 'u' : 'U', (int)digits, (unsigned)cp);
-	add_utf8(out, cp);
+	encode_utf8(out, cp);
 	return 0;
 }
 

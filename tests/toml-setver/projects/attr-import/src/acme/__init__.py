@@ -1,0 +1,4 @@
+"""acme."""
+from ._version import __version__
+
+__all__ = ["__version__"]

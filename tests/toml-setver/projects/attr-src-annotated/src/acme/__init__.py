@@ -1,0 +1,1 @@
+from ._meta import VERSION as __version__
