@@ -1,12 +1,21 @@
 #!/usr/bin/env bash
 # pypi-upload against twine: both upload the same sdist and wheel (a sample
-# project carrying a few MB of incompressible data) to the same local test
-# index, which is emptied before every timed run (BENCH_SETUP), so every run
-# really uploads. pypi-upload also reads the index back to verify; twine
-# does not. Target: pypi-upload at least 5x faster.
+# project carrying a few MB of incompressible data) to the same local index,
+# which is emptied before every timed run (BENCH_SETUP), so every run really
+# uploads. pypi-upload also reads the index back to verify; twine does not.
+# Two rows: the test index (target: pypi-upload at least 5x faster), and
+# pypiserver, a real index server, in its default configuration (no target:
+# the server's own time is in both).
 set -u
 cd "$(dirname "$0")/.." || exit 1
 . bench/lib.sh
+# The tests' helpers start pypiserver; outside bats a missing one ends the bench.
+export SHIPSYNC_TOP=$PWD
+skip() { echo "pypi-upload bench: $*" >&2; exit 1; }
+# shellcheck source=../tests/lib/common.bash
+. tests/lib/common.bash
+# shellcheck source=../tests/pypi-index/lib.bash
+. tests/pypi-index/lib.bash
 
 runs=${PYPI_UPLOAD_BENCH_RUNS:-$BENCH_RUNS}
 mb=${PYPI_UPLOAD_BENCH_MB:-4}
@@ -14,7 +23,7 @@ py=$( [ -x /usr/bin/python3 ] && echo /usr/bin/python3 || command -v python3)
 pu=build/bin/pypi-upload
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/pypi-upload-bench.XXXXXX")
 index_pid=
-trap '[ -z "$index_pid" ] || kill "$index_pid" 2>/dev/null; rm -rf "$tmp"' EXIT
+trap '[ -z "$index_pid" ] || kill "$index_pid" 2>/dev/null; stop_pypiserver "$tmp/ps"; rm -rf "$tmp"' EXIT
 
 [ -x "$pu" ] || { echo "pypi-upload bench: build $pu first (make)" >&2; exit 1; }
 command -v twine >/dev/null || { echo "pypi-upload bench: twine is not installed" >&2; exit 1; }
@@ -56,3 +65,20 @@ measure twine "$runs" twine upload --disable-progress-bar --non-interactive \
 report pypi-upload twine
 awk -v a="${MEDIAN_S[twine]}" -v b="${MEDIAN_S[pypi-upload]}" \
 	'BEGIN { r = (b > 0) ? a / b : 0; printf "target >= 5x: %s (%.2fx)\n", (r >= 5 ? "met" : "MISSED"), r }'
+
+# The second row: pypiserver, emptied before every run.
+start_pypiserver "$tmp/ps" || exit 1
+empty_pypiserver() {
+	rm -f "$tmp/ps/packages"/*
+}
+BENCH_SETUP=empty_pypiserver
+export PYPI_TOKEN=$PYPISERVER_TOKEN
+empty_pypiserver
+"$pu" --repository-url "$PYPISERVER/" "$tmp"/dist/* >/dev/null || exit 1
+empty_pypiserver
+twine upload --disable-progress-bar --non-interactive --repository-url "$PYPISERVER/" \
+	-u __token__ -p "$PYPISERVER_TOKEN" "$tmp"/dist/* >/dev/null || exit 1
+measure "pypi-upload (pypiserver)" "$runs" "$pu" --repository-url "$PYPISERVER/" "$tmp"/dist/* || exit 1
+measure "twine (pypiserver)" "$runs" twine upload --disable-progress-bar --non-interactive \
+	--repository-url "$PYPISERVER/" -u __token__ -p "$PYPISERVER_TOKEN" "$tmp"/dist/* || exit 1
+report "pypi-upload (pypiserver)" "twine (pypiserver)"

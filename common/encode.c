@@ -67,6 +67,38 @@ void encode_percent(struct strbuf *sb, const char *s)
 	curl_free(e);
 }
 
+static int hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int decode_percent(struct strbuf *sb, const char *s, size_t len)
+{
+	size_t start = sb->len;
+
+	for (size_t i = 0; i < len; i++) {
+		int hi, lo;
+
+		if (s[i] != '%') {
+			strbuf_addch(sb, s[i]);
+			continue;
+		}
+		if (len - i < 3 || (hi = hex_value(s[i + 1])) < 0 || (lo = hex_value(s[i + 2])) < 0) {
+			strbuf_setlen(sb, start);
+			return -1;
+		}
+		strbuf_addch(sb, hi << 4 | lo);
+		i += 2;
+	}
+	return 0;
+}
+
 void encode_utf8(struct strbuf *sb, unsigned long cp)
 {
 	if (cp < 0x80) {

@@ -50,6 +50,7 @@ struct credentials {
 struct http_client {
 	CURL *curl;
 	struct credentials *creds;
+	char *ca_file;		/* trusted instead of the system's CAs, or NULL */
 };
 
 static pthread_once_t global_once = PTHREAD_ONCE_INIT;
@@ -93,7 +94,16 @@ struct http_client *http_client_new(void)
 
 struct http_client *http_client_share(struct http_client *c)
 {
-	return client_over(c->creds);
+	struct http_client *copy = client_over(c->creds);
+
+	copy->ca_file = c->ca_file ? xstrdup(c->ca_file) : NULL;
+	return copy;
+}
+
+void http_client_ca_file(struct http_client *c, const char *path)
+{
+	free(c->ca_file);
+	c->ca_file = path ? xstrdup(path) : NULL;
 }
 
 static void forget(struct credential *cr)
@@ -113,6 +123,7 @@ void http_client_free(struct http_client *c)
 		return;
 	creds = c->creds;
 	curl_easy_cleanup(c->curl);
+	free(c->ca_file);
 	free(c);
 	pthread_mutex_lock(&creds->lock);
 	last = --creds->refs == 0;
@@ -404,9 +415,11 @@ struct transfer {
 	char *url_origin;	/* the origin they belong to */
 
 	curl_off_t body_sent;
+	int downloading;	/* a 2xx body goes to req->download or req->download_hash */
 	off_t download_start;	/* offset of download when the request began, or -1 */
 	curl_off_t downloaded;
 	int download_errno;
+	int download_too_long;
 	int body_read_failed;
 	int body_too_long;
 	size_t max_body;
@@ -543,8 +556,14 @@ static size_t on_body(char *data, size_t size, size_t n, void *arg)
 	struct transfer *t = arg;
 	size_t len = size * n;
 
-	if (t->req->download && t->status >= 200 && t->status <= 299) {
-		if (fwrite(data, 1, len, t->req->download) != len) {
+	if (t->downloading && t->status >= 200 && t->status <= 299) {
+		if (t->req->max_download > 0 && t->downloaded + (curl_off_t)len > t->req->max_download) {
+			t->download_too_long = 1;
+			return 0;
+		}
+		if (t->req->download_hash) {
+			sha256_update(t->req->download_hash, data, len);
+		} else if (fwrite(data, 1, len, t->req->download) != len) {
 			t->download_errno = errno ? errno : EIO;
 			return 0;
 		}
@@ -735,9 +754,9 @@ static curl_mime *set_body(CURL *curl, struct transfer *t)
 	return form;
 }
 
-static void set_tls(CURL *curl, const struct http_request *req)
+static void set_tls(CURL *curl, const struct http_request *req, const struct http_client *c)
 {
-	const char *ca = req->ca_file, *capath = getenv("SSL_CERT_DIR");
+	const char *ca = req->ca_file ? req->ca_file : c->ca_file, *capath = getenv("SSL_CERT_DIR");
 
 	if (!ca && (ca = getenv("CURL_CA_BUNDLE")) && !*ca)
 		ca = NULL;
@@ -747,7 +766,7 @@ static void set_tls(CURL *curl, const struct http_request *req)
 	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
 	if (ca)
 		curl_easy_setopt(curl, CURLOPT_CAINFO, ca);
-	if (capath && *capath && !req->ca_file)
+	if (capath && *capath && !req->ca_file && !c->ca_file)
 		curl_easy_setopt(curl, CURLOPT_CAPATH, capath);
 }
 
@@ -791,7 +810,7 @@ static CURLcode exchange(struct transfer *t, const char *url, int same_origin, l
 	curl_easy_setopt(curl, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
 #endif
 	curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
-	set_tls(curl, req);
+	set_tls(curl, req, t->client);
 	if (req->unix_socket)
 		curl_easy_setopt(curl, CURLOPT_UNIX_SOCKET_PATH, req->unix_socket);
 	set_limits(curl, req, limit_ms);
@@ -823,8 +842,16 @@ static int rewind_download(struct transfer *t)
 {
 	FILE *f = t->req->download;
 
-	if (!f || !t->downloaded)
+	if (!t->downloading || !t->downloaded)
 		return 0;
+	if (t->req->download_hash) {
+		unsigned char discard[SHA256_LEN];
+
+		sha256_final(t->req->download_hash, discard);
+		sha256_init(t->req->download_hash);
+		t->downloaded = 0;
+		return 0;
+	}
 	if (t->download_start < 0 || fflush(f) || fseeko(f, t->download_start, SEEK_SET) ||
 	    ftruncate(fileno(f), t->download_start))
 		return -1;
@@ -837,10 +864,15 @@ static enum outcome failed_exchange(struct transfer *t, CURLcode res, int cut_by
 {
 	describe_failure(why, res, t->errbuf);
 	t->resp->exit_code = EXIT_TEMPFAIL;
-	if (t->body_too_long) {
+	if (t->body_too_long || t->download_too_long) {
 		strbuf_reset(why);
-		strbuf_addf(why, "the answer is longer than %zu bytes; refusing to read more", t->max_body);
+		if (t->download_too_long)
+			strbuf_addf(why, "the download is longer than %lld bytes; refusing to read more",
+				    (long long)t->req->max_download);
+		else
+			strbuf_addf(why, "the answer is longer than %zu bytes; refusing to read more", t->max_body);
 		t->resp->exit_code = EXIT_DATA;
+		t->resp->too_long = 1;
 		return FAIL;
 	}
 	if (t->download_errno) {
@@ -930,6 +962,11 @@ static enum outcome attempt(struct transfer *t, const char *first_url, long long
 			break;
 		if (!(next = next_hop(t, url, hops, why))) {
 			out = FAIL;
+			break;
+		}
+		if (req->same_origin && !http_same_origin(next, first_url)) {
+			/* Not even asked anonymously: the caller reads this 3xx as the answer. */
+			free(next);
 			break;
 		}
 		free(url);
@@ -1060,6 +1097,7 @@ static void reset_response(struct http_response *resp)
 	resp->status = 0;
 	resp->attempts = 0;
 	resp->exit_code = 0;
+	resp->too_long = 0;
 }
 
 /* The failure, printed (unless quiet) and kept in resp->error. */
@@ -1092,6 +1130,7 @@ static void transfer_init(struct transfer *t, const struct http_request *req, st
 	t->req = req;
 	t->resp = resp;
 	t->client = req->client ? req->client : http_default_client();
+	t->downloading = req->download || req->download_hash;
 	t->download_start = req->download ? ftello(req->download) : -1;
 	t->max_body = req->max_body ? req->max_body : DEFAULT_MAX_BODY;
 	t->progress = req->progress_label && isatty(STDERR_FILENO);
@@ -1222,6 +1261,19 @@ char *http_header(const struct http_response *resp, const char *name)
 
 	each_header(resp, name, keep_value, &found);
 	return found;
+}
+
+char *http_location(const struct http_response *resp)
+{
+	char *location = http_header(resp, "Location"), *target = NULL, *clean = NULL;
+
+	if (location && resp->effective_url)
+		target = http_url_resolve(resp->effective_url, location);
+	if (target)
+		clean = http_url_split_userinfo(target, NULL, NULL);
+	free(location);
+	free(target);
+	return clean;
 }
 
 /* Whether the params of one link-value (after '>') say rel="next" (RFC 8288). */

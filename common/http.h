@@ -16,11 +16,15 @@
  *   deadline, with one warning line per retry. http_request() applies it to
  *   each request; a caller whose unit of work is several requests (an upload
  *   session) applies the same policy to the whole.
+ * - Redirects are followed on request, and a request may stay on its origin:
+ *   a redirect to another origin is then not followed at all, not even
+ *   without credentials, and is the answer (http_location() says where).
  * - Request bodies: from memory, from a byte range of a file (streamed, hashed
  *   while sent, rewound for a retry), or a multipart form built afresh for
- *   each attempt. Response bodies are capped in size, or streamed to a file.
- * - TLS is always verified (CURL_CA_BUNDLE / SSL_CERT_FILE / SSL_CERT_DIR name
- *   other CAs). Messages redact every secret and show no URL userinfo.
+ *   each attempt. Response bodies are capped in size, or streamed to a file
+ *   or into a sha256, with a bound of their own.
+ * - TLS is always verified (a client's or a request's CA file, else
+ *   CURL_CA_BUNDLE / SSL_CERT_FILE / SSL_CERT_DIR name other CAs). Messages redact every secret and show no URL userinfo.
  *
  * Environment: SHIPSYNC_HTTP_DEADLINE_MS replaces the default deadline,
  * SHIPSYNC_HTTP_RETRY_DELAY_MS the default first wait between attempts
@@ -58,6 +62,12 @@ int http_client_auth(struct http_client *c, const char *url, const char *value);
 /* Basic credentials user:password for the origin of url. */
 int http_client_basic(struct http_client *c, const char *url, const char *user, const char *password);
 
+/*
+ * Trust the CA bundle at path instead of the system's CAs on every request
+ * of c (a request's own ca_file comes first); NULL goes back to the default.
+ */
+void http_client_ca_file(struct http_client *c, const char *path);
+
 /* What a service's own rules make of a final response (struct http_request.classify). */
 enum http_verdict {
 	HTTP_AS_USUAL,		/* the default rules decide */
@@ -86,9 +96,14 @@ struct http_request {
 	curl_mime *(*form)(CURL *curl, void *arg);	/* or a multipart form, made for each attempt */
 	void *form_arg;
 
-	FILE *download;			/* a 2xx body goes here instead of resp->body (rewound for a retry) */
+	FILE *download;			/* a 2xx body goes here instead of resp->body (rewound for a retry), */
+	struct sha256 *download_hash;	/* or into this hash, which the caller starts and finishes
+					   (started afresh for a retry) */
+	off_t max_download;		/* a download longer than this fails the request; 0: no bound */
 	size_t max_body;		/* resp->body longer than this fails the request; 0: 16 MiB */
 	int follow_redirects;		/* follow 3xx; credentials stay with their origin */
+	int same_origin;		/* with follow_redirects: a redirect to another origin than
+					   url's is not followed; that 3xx is the answer */
 	int no_retry;			/* one attempt only */
 	int max_retries;		/* 0: 5; -1: none */
 	long timeout_ms;		/* per attempt; 0: 30 s */
@@ -122,9 +137,10 @@ struct http_response {
 	int attempts;
 	struct strbuf error;		/* why http_request() failed, as it printed it */
 	int exit_code;			/* and the exit status that fits that failure */
+	int too_long;			/* it failed because the body outgrew max_body or max_download */
 };
 
-#define HTTP_RESPONSE_INIT { 0, STRBUF_INIT, STRBUF_INIT, NULL, 0, STRBUF_INIT, 0 }
+#define HTTP_RESPONSE_INIT { 0, STRBUF_INIT, STRBUF_INIT, NULL, 0, STRBUF_INIT, 0, 0 }
 
 /*
  * Perform the request. 0 when a final response arrived (whatever its status:
@@ -138,6 +154,8 @@ void http_response_release(struct http_response *resp);
 
 /* A malloc'ed copy of the value of the last header called name, or NULL. */
 char *http_header(const struct http_response *resp, const char *name);
+/* Where a 3xx points: its Location resolved against the URL that answered, without userinfo; NULL if none. */
+char *http_location(const struct http_response *resp);
 /* The URL of a Link header's rel="next" target, resolved against the URL that answered; NULL if none. */
 char *http_link_next(const struct http_response *resp);
 /* Retry-After in milliseconds (delta seconds or an HTTP date), capped; -1 when absent. */

@@ -8,6 +8,9 @@
 # read back. Everything started is stopped on exit.
 #
 #   tests/demo/demo.sh [WORKDIR]     WORKDIR is kept when given (the tests read it)
+#
+# DEMO_INDEX=pypiserver publishes to pypiserver, the real index server, in its
+# default configuration, instead of the test index.
 set -euo pipefail
 
 export SHIPSYNC_TOP=${SHIPSYNC_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -31,6 +34,7 @@ cleanup() {
 	set +e
 	stop_github "$work/github"
 	stop_index "$work/index"
+	stop_pypiserver "$work/pypiserver"
 	stop_registry "$work/registry"
 	[ -z "$dockerd_dir" ] || "$TOP/tests/lib/dockerd" stop "$dockerd_dir"
 	[ -z "$podman_dir" ] || podman_env_remove "$podman_dir"
@@ -70,7 +74,15 @@ podman*)
 	;;
 esac
 start_registry "$work/registry" htpasswd
-start_index "$work/index"
+if [ "${DEMO_INDEX:-}" = pypiserver ]; then
+	start_pypiserver "$work/pypiserver"
+	INDEX=$PYPISERVER INDEX_TOKEN=$PYPISERVER_TOKEN upload_url=$PYPISERVER/
+	uploads_count() { pypiserver_stored "$work/pypiserver"; }
+else
+	start_index "$work/index"
+	upload_url=$INDEX/legacy/
+	uploads_count() { index_query 'len(u)'; }
+fi
 start_github "$work/github"
 echo "registry $REGISTRY, package index $INDEX, GitHub API $GITHUB_API_URL" >&2
 
@@ -121,7 +133,7 @@ gh_state() {
 	curl -fsS "$GH_CONTROL/state" | "$PY3" -c "import json,sys; globals().update(json.load(sys.stdin)); print($1)"
 }
 
-export PYPI_TOKEN=$INDEX_TOKEN PYPI_REPOSITORY_URL=$INDEX/legacy/
+export PYPI_TOKEN=$INDEX_TOKEN PYPI_REPOSITORY_URL=$upload_url
 export OCI_USERNAME=tester OCI_PASSWORD=$REGISTRY_PASSWORD
 
 registry_tags() {
@@ -131,7 +143,8 @@ registry_tags() {
 step "make publish DRY_RUN=1"
 make -s publish DRY_RUN=1
 # A dry run writes nothing anywhere.
-! curl -fsS "$INDEX/pypi/shipsync-sample/json" >/dev/null 2>&1 || { echo "demo: the dry run uploaded to the index" >&2; exit 1; }
+[ "$(curl -s -o /dev/null -w '%{http_code}' "$INDEX/simple/shipsync-sample/")" != 200 ] ||
+	{ echo "demo: the dry run uploaded to the index" >&2; exit 1; }
 ! gh-release get v1.0.0 >/dev/null 2>&1 || { echo "demo: the dry run made a GitHub release" >&2; exit 1; }
 [ -z "$(registry_tags)" ] || { echo "demo: the dry run pushed to the registry" >&2; exit 1; }
 echo "dry run: nothing was written to the index, the registry or GitHub" >&2
@@ -140,9 +153,9 @@ step "make publish"
 make -s publish
 
 step "make publish again: everything is there already"
-uploads=$(index_query 'len(u)')
+uploads=$(uploads_count)
 make -s publish
-[ "$(index_query 'len(u)')" = "$uploads" ] || { echo "demo: the second publish sent files again" >&2; exit 1; }
+[ "$(uploads_count)" = "$uploads" ] || { echo "demo: the second publish sent files again" >&2; exit 1; }
 [ "$(gh_state 'len(releases)')" = 1 ] || { echo "demo: the second publish made another release" >&2; exit 1; }
 echo "second publish: no file sent again, still one release" >&2
 

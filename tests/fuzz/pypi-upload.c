@@ -1,7 +1,8 @@
 /*
  * Fuzz pypi-upload's parsers with one input: core metadata, versions, file
- * names, .pypirc text, index listings and error bodies. None may crash,
- * leak or read out of bounds, whatever the bytes.
+ * names, .pypirc text, index listings (JSON and HTML), HTML text, read URLs
+ * and error bodies. None may crash, leak or read out of bounds, whatever
+ * the bytes.
  */
 #include <fcntl.h>
 #include <sanitizer/common_interface_defs.h>
@@ -12,6 +13,7 @@
 
 #include "../../tools/pypi-upload/dist.h"
 #include "../../tools/pypi-upload/index.h"
+#include "../../tools/pypi-upload/listing.h"
 #include "../../tools/pypi-upload/target.h"
 #include "util.h"
 
@@ -25,6 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct dist_name dn;
 	struct pypirc_repo rc;
 	struct remote_files r = { 0 };
+	struct target t = { 0 };
 	struct strbuf sb = STRBUF_INIT;
 
 	if (!quiet) {
@@ -51,16 +54,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		dist_name_release(&dn);
 	pypirc_find(text, "fuzz", "pypi", &rc);
 	pypirc_repo_release(&rc);
-	parse_listing((const char *)data, size, "http://127.0.0.1:1/simple/x/", &r);
+	parse_json_listing((const char *)data, size, "http://127.0.0.1:1/simple/x/", &r);
 	remote_files_release(&r);
+	parse_html_listing((const char *)data, size, "http://127.0.0.1:1/simple/x/", &r);
+	remote_files_release(&r);
+	strbuf_reset(&sb);
+	html_decode(&sb, (const char *)data, size, size & 1);
 	strbuf_reset(&sb);
 	normalize_name(&sb, text);
 	strbuf_reset(&sb);
 	form_key(&sb, text);
 	strbuf_reset(&sb);
 	index_root(&sb, text);
+	if (!read_urls(&t, text))
+		target_release(&t);
 	strbuf_reset(&sb);
-	response_message(&sb, text, strlen(text));
+	response_message(&sb, (const char *)data, size);
 	strbuf_release(&sb);
 	free(text);
 	return 0;

@@ -6,6 +6,8 @@
 TOP=${SHIPSYNC_TOP:-$(cd "$BATS_TEST_DIRNAME/../.." && pwd)}
 . "$TOP/tests/lib/vectors.bash"
 VECTORS=$(vectors_dir "$TOP")
+# Real servers the tests run (pypiserver), beside the conformance data.
+SERVERS=${SHIPSYNC_SERVERS:-$(cd "$TOP/.." && pwd)/shared/servers}
 export PATH="${SHIPSYNC_BIN:-$TOP/build/san/bin}:$TOP/tests/npm/node_modules/.bin:$PATH"
 if [ "${SHIPSYNC_ENGINE:-}" = podman ]; then
 	export DOCKER=${DOCKER:-podman}

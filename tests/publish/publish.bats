@@ -45,3 +45,15 @@ teardown_file() {
 	[[ "$output" == *"PyPI files cannot be deleted"* ]]
 	[[ "$output" == *"demo: done"* ]]
 }
+
+@test "make publish against pypiserver in its default configuration: once, again as a no-op, then pip installs" {
+	need_docker
+	run env DEMO_INDEX=pypiserver "$TOP/tests/demo/demo.sh" "$BATS_FILE_TMPDIR/demo-pypiserver"
+	echo "$output" | grep -v "^\(upload\|put\|tag\) "
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"dry run: nothing was written to the index, the registry or GitHub"* ]]
+	[[ "$output" == *"second publish: no file sent again, still one release"* ]]
+	[[ "$output" == *"pip installed shipsync-sample"* ]]
+	[ "$(grep -c " stored '" "$BATS_FILE_TMPDIR/demo-pypiserver/pypiserver/pypiserver.log")" -eq 2 ]
+	[[ "$output" == *"demo: done"* ]]
+}

@@ -1,6 +1,8 @@
 #!/usr/bin/env bats
 # The test index behaves as PyPI does for the reference clients: Debian's
 # twine uploads to it (and re-uploads as against PyPI), pip installs from it.
+# Each of its other modes behaves as the index servers it mirrors do for
+# the same clients: twine --skip-existing, pip downloading by hash.
 
 load ../lib/common
 load lib
@@ -19,6 +21,7 @@ setup() {
 
 teardown() {
 	stop_index "$BATS_TEST_TMPDIR/index"
+	stop_index "$BATS_TEST_TMPDIR/public"
 }
 
 twine_upload() {
@@ -214,4 +217,158 @@ sha() { sha256sum "$1" | cut -d' ' -f1; }
 	minted=$(curl -fsS -X POST --data '{"token": "id-tok"}' "$INDEX/_/oidc/mint-token" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 	run twine upload --disable-progress-bar --non-interactive --repository-url "$INDEX/legacy/" -u __token__ -p "$minted" "$WHEEL"
 	[ "$status" -eq 0 ] || { echo "$output"; false; }
+}
+
+# --- modes that mirror other index servers, proven with twine and pip ---
+
+restart_index() {
+	stop_index "$BATS_TEST_TMPDIR/index"
+	start_index "$BATS_TEST_TMPDIR/index" "$@"
+}
+
+# pip downloads the wheel from a simple index, checking it against a hash:
+# pip_by_hash SIMPLE-URL SHA256
+pip_by_hash() {
+	local dest=$BATS_TEST_TMPDIR/dl-$RANDOM
+	printf 'shipsync-sample==1.0.0 --hash=sha256:%s\n' "$2" >"$BATS_TEST_TMPDIR/req.txt"
+	PIP_CONFIG_FILE=/dev/null "$PY" -m pip download --disable-pip-version-check --no-cache-dir --no-deps \
+		--only-binary=:all: --require-hashes -r "$BATS_TEST_TMPDIR/req.txt" --index-url "$1" -d "$dest"
+}
+
+@test "html mode: PEP 503 only, relative links with #sha256=, no JSON API; pip downloads by hash" {
+	"$PY" -m pip --version >/dev/null 2>&1 || unmet "python3 -m pip does not work (python3-pip)"
+	restart_index --simple html
+	twine_upload "$SDIST" "$WHEEL"
+	run curl -fsS -H 'Accept: application/vnd.pypi.simple.v1+json' "$INDEX/simple/shipsync-sample/"
+	[[ $output == *'<a href="../../files/shipsync-sample/shipsync_sample-1.0.0-py3-none-any.whl#sha256='"$(sha "$WHEEL")"'"'* ]]
+	[[ $output == *'data-requires-python="&gt;=3.7"'* ]]
+	run curl -s -o /dev/null -w '%{content_type} %{http_code}' -H 'Accept: application/vnd.pypi.simple.v1+json' \
+		"$INDEX/simple/shipsync-sample/"
+	[ "$output" = "text/html; charset=UTF-8 200" ]
+	run curl -s -o /dev/null -w '%{http_code}' "$INDEX/pypi/shipsync-sample/1.0.0/json"
+	[ "$output" = 404 ]
+	run pip_by_hash "$INDEX/simple/" "$(sha "$WHEEL")"
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	# the fragment is checked: pip refuses a file whose hash it does not expect
+	run pip_by_hash "$INDEX/simple/" "$(sha "$SDIST")"
+	[ "$status" -ne 0 ]
+	[[ $output == *"HASHES"* || $output == *"hash"* ]]
+}
+
+@test "html-nohash mode: links without fragments; pip hashes the download itself" {
+	"$PY" -m pip --version >/dev/null 2>&1 || unmet "python3 -m pip does not work (python3-pip)"
+	restart_index --simple html-nohash
+	twine_upload "$WHEEL"
+	run curl -fsS "$INDEX/simple/shipsync-sample/"
+	[[ $output == *'href="../../files/shipsync-sample/shipsync_sample-1.0.0-py3-none-any.whl"'* ]]
+	[[ $output != *'#sha256='* ]]
+	run pip_by_hash "$INDEX/simple/" "$(sha "$WHEEL")"
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	run pip_by_hash "$INDEX/simple/" "$(sha "$SDIST")"
+	[ "$status" -ne 0 ]
+}
+
+@test "fallback mode: an unknown project's page redirects (303) to the other index, which pip follows" {
+	"$PY" -m pip --version >/dev/null 2>&1 || unmet "python3 -m pip does not work (python3-pip)"
+	start_index "$BATS_TEST_TMPDIR/public"
+	public=$INDEX public_token=$INDEX_TOKEN
+	twine upload --disable-progress-bar --non-interactive --repository-url "$public/legacy/" \
+		-u __token__ -p "$public_token" "$WHEEL"
+	restart_index --fallback "$public/simple/"
+	run curl -s -o /dev/null -w '%{http_code} %{redirect_url}' "$INDEX/simple/shipsync-sample/"
+	[ "$output" = "303 $public/simple/shipsync-sample/" ]
+	# pip, like any client that follows, gets the other index's files
+	run pip_by_hash "$INDEX/simple/" "$(sha "$WHEEL")"
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	[[ $output == *"$public/files/"* ]]
+	# once the project is here, its own page answers
+	twine_upload "$SDIST"
+	run curl -s -o /dev/null -w '%{http_code}' "$INDEX/simple/shipsync-sample/"
+	[ "$output" = 200 ]
+	stop_index "$BATS_TEST_TMPDIR/public"
+}
+
+@test "exists modes: a re-upload gets each server's answer, which twine --skip-existing skips" {
+	local style want
+	for style in 409 400 nexus artifactory gitlab; do
+		restart_index --exists "$style"
+		twine_upload "$WHEEL"
+		run twine_upload "$WHEEL"
+		[ "$status" -ne 0 ]
+		case $style in 409) want=409 ;; artifactory) want=403 ;; *) want=400 ;; esac
+		[[ $output == *"$want"* ]] || { echo "$style: $output"; false; }
+		run twine_upload --skip-existing "$WHEEL"
+		[ "$status" -eq 0 ] || { echo "$style: $output"; false; }
+		[[ $output == *"Skipping"* ]]
+		run index_query '[x["status"] for x in u]'
+		[ "$output" = "[200, $want, $want]" ] || { echo "$style: $output"; false; }
+	done
+}
+
+@test "web-ui mode: other paths answer a page, the simple API still serves pip" {
+	"$PY" -m pip --version >/dev/null 2>&1 || unmet "python3 -m pip does not work (python3-pip)"
+	restart_index --simple html --web-ui
+	twine_upload "$WHEEL"
+	run curl -s -w ' %{http_code}' "$INDEX/pypi/shipsync-sample/1.0.0/json"
+	[[ $output == *'<div id="app">'*' 200' ]]
+	run pip_by_hash "$INDEX/simple/" "$(sha "$WHEEL")"
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+}
+
+@test "split mode: uploads at /hosted/, reads at /group/simple/, nothing at the usual paths" {
+	"$PY" -m pip --version >/dev/null 2>&1 || unmet "python3 -m pip does not work (python3-pip)"
+	restart_index --split
+	run twine_upload "$WHEEL"
+	[ "$status" -ne 0 ]
+	twine upload --disable-progress-bar --non-interactive --repository-url "$INDEX/hosted/" \
+		-u __token__ -p "$INDEX_TOKEN" "$WHEEL"
+	for path in /simple/shipsync-sample/ /hosted/simple/shipsync-sample/ /pypi/shipsync-sample/json; do
+		run curl -s -o /dev/null -w '%{http_code}' "$INDEX$path"
+		[ "$output" = 404 ]
+	done
+	run pip_by_hash "$INDEX/group/simple/" "$(sha "$WHEEL")"
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	[[ $output == *"$INDEX/group/files/shipsync-sample/"* ]]
+}
+
+@test "upload faults: 403 with a page, 413 before the body, a redirect, a cut connection" {
+	index_control '{"forbid_html": 1}'
+	run twine_upload "$WHEEL"
+	[ "$status" -ne 0 ]
+	[[ $output == *"403"* ]]
+	index_control '{"max_upload_bytes": 1000}'
+	run twine_upload "$WHEEL"
+	[ "$status" -ne 0 ]
+	[[ $output == *"413"* ]]
+	index_control '{"max_upload_bytes": 0, "redirect_uploads": 1, "redirect_to": "/moved/"}'
+	run twine_upload "$WHEEL"
+	[ "$status" -ne 0 ]
+	[[ $output == *"RedirectDetected"*"/moved/"* ]]
+	index_control '{"cut_uploads": 1}'
+	run twine_upload "$WHEEL"
+	[ "$status" -ne 0 ]
+	run index_query '[x["status"] for x in u]'
+	[ "$output" = "[403, 413, 301, 'cut']" ]
+	run curl -fsS "$INDEX/_debug/requests"
+	[[ $output != *'"/moved/"'* ]]
+	# nothing was stored: the next upload is the first
+	twine_upload "$WHEEL"
+	run curl -fsS "$INDEX/pypi/shipsync-sample/1.0.0/json"
+	[ "$(grep -c '"filename"' <<<"$output")" -eq 1 ]
+}
+
+@test "yanked files say so in every read API" {
+	twine_upload "$WHEEL"
+	curl -fsS -X POST --data "{\"filename\": \"$(basename "$WHEEL")\", \"reason\": \"broken & old\"}" \
+		"$INDEX/_control/yank" >/dev/null
+	run curl -fsS "$INDEX/pypi/shipsync-sample/1.0.0/json"
+	[[ $output == *'"yanked": true'* && $output == *'"yanked_reason": "broken & old"'* ]]
+	run curl -fsS -H 'Accept: application/vnd.pypi.simple.v1+json' "$INDEX/simple/shipsync-sample/"
+	[[ $output == *'"yanked": "broken & old"'* ]]
+	restart_index --simple html
+	twine_upload "$WHEEL"
+	curl -fsS -X POST --data "{\"filename\": \"$(basename "$WHEEL")\", \"reason\": \"broken & old\"}" \
+		"$INDEX/_control/yank" >/dev/null
+	run curl -fsS "$INDEX/simple/shipsync-sample/"
+	[[ $output == *'data-yanked="broken &amp; old"'* ]]
 }

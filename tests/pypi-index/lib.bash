@@ -7,6 +7,16 @@
 #   index_uploads                        the recorded upload requests (JSON)
 #   build_sample NAME VERSION DIR        builds an sdist and a wheel into DIR/dist
 #
+#   start_pypiserver DIR [OPTION ...]    pypiserver, the real index server, in its
+#                                        default configuration (fallback to PyPI on);
+#                                        sets PYPISERVER (its URL: uploads at the
+#                                        root, pages under /simple/), PYPISERVER_TOKEN
+#                                        (password of user __token__); its packages
+#                                        are in DIR/packages; stop_pypiserver DIR ends it
+#   pypiserver_stored DIR                how many uploads it has stored
+#   start_lossy_proxy DIR UPSTREAM       a proxy that can lose answers (tests/lib/lossyproxy.py);
+#                                        sets PROXY; proxy_lose N loses the next N POST answers
+#
 # Python for building and installing is Debian's (python3-build, -setuptools,
 # -wheel, -venv, -pip), found as /usr/bin/python3 when it exists.
 
@@ -74,4 +84,72 @@ build_sample() {
 		"$dir/src/pyproject.toml" "$dir/src/src/${name//-/_}/__init__.py"
 	(cd "$dir/src" && "$PY" -m build --no-isolation --outdir "$dir/dist" .) >"$dir/build.log" 2>&1 ||
 		{ cat "$dir/build.log" >&2; return 1; }
+}
+
+# pypiserver runs from its source beside the checkout ($SERVERS/pypiserver),
+# or as an installed package, on Debian's python3 and its packages.
+start_pypiserver() {
+	local dir=$1 src= port welcome
+	shift
+	if [ -f "$SERVERS/pypiserver/pypiserver/__main__.py" ]; then
+		src=$SERVERS/pypiserver
+	elif ! "$PY" -c 'import pypiserver' 2>/dev/null; then
+		unmet "pypiserver is missing from '$SERVERS/pypiserver'; install it with: $PY -m pip install 'pypiserver>=2.4.1' passlib" ||
+			return 1
+	fi
+	env ${src:+PYTHONPATH="$src"} "$PY" -c 'import passlib, packaging, defusedxml, importlib_resources' 2>/dev/null ||
+		unmet "pypiserver needs python3-passlib, python3-packaging, python3-defusedxml and python3-importlib-resources" ||
+		return 1
+	mkdir -p "$dir/packages"
+	PYPISERVER_TOKEN=pypiserver-$RANDOM$RANDOM$RANDOM
+	"$PY" -c 'import sys, passlib.apache as a; h = a.HtpasswdFile(sys.argv[1], new=True); h.set_password("__token__", sys.argv[2]); h.save()' \
+		"$dir/htpasswd" "$PYPISERVER_TOKEN"
+	# Its built-in welcome page fails to load with Debian's importlib-resources: name it.
+	welcome=$(env ${src:+PYTHONPATH="$src"} "$PY" -c 'import os, pypiserver; print(os.path.join(os.path.dirname(pypiserver.__file__), "welcome.html"))')
+	port=$(free_port)
+	(cd "$dir" && exec env ${src:+PYTHONPATH="$src"} "$PY" -m pypiserver run -v -i 127.0.0.1 -p "$port" \
+		-P "$dir/htpasswd" -a update --welcome "$welcome" "$@" "$dir/packages") >"$dir/pypiserver.log" 2>&1 &
+	echo $! >"$dir/pypiserver.pid"
+	PYPISERVER=http://127.0.0.1:$port
+	wait_port "$port" || { cat "$dir/pypiserver.log" >&2; return 1; }
+}
+
+stop_pypiserver() {
+	local dir=$1 pid
+	[ -f "$dir/pypiserver.pid" ] || return 0
+	pid=$(cat "$dir/pypiserver.pid")
+	kill "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+	rm -f "$dir/pypiserver.pid"
+}
+
+pypiserver_stored() {
+	grep -c " stored '" "$1/pypiserver.log" || true
+}
+
+start_lossy_proxy() {
+	local dir=$1 upstream=$2 i
+	mkdir -p "$dir"
+	rm -f "$dir/proxy.port"
+	"$PY" "$TOP/tests/lib/lossyproxy.py" --upstream "$upstream" --port-file "$dir/proxy.port" \
+		>/dev/null 2>"$dir/proxy.log" &
+	echo $! >"$dir/proxy.pid"
+	for i in $(seq 1 100); do
+		[ -s "$dir/proxy.port" ] && break
+		sleep 0.1
+	done
+	[ -s "$dir/proxy.port" ] || { cat "$dir/proxy.log" >&2; return 1; }
+	PROXY=http://127.0.0.1:$(cat "$dir/proxy.port")
+}
+
+stop_lossy_proxy() {
+	local dir=$1
+	[ -f "$dir/proxy.pid" ] || return 0
+	kill "$(cat "$dir/proxy.pid")" 2>/dev/null || true
+	wait "$(cat "$dir/proxy.pid")" 2>/dev/null || true
+	rm -f "$dir/proxy.pid"
+}
+
+proxy_lose() {
+	curl -fsS -X POST --data "$1" "$PROXY/_proxy/lose" >/dev/null
 }

@@ -8,10 +8,34 @@ API at /simple/ (PEP 503 HTML and PEP 691 JSON), the JSON API at
 PyPI's trusted-publishing endpoints (/_/oidc/audience, /_/oidc/mint-token)
 with a stand-in for the CI provider's ID-token service (/_actions/idtoken).
 
+Modes that mirror other index servers (options):
+  --simple html               PEP 503 HTML only, whatever the Accept header,
+                              with relative links and #sha256= fragments; no
+                              JSON API (as pypiserver and most private indexes)
+  --simple html-nohash        the same without hash fragments (some artifact
+                              managers)
+  --fallback URL              a simple page of a project the index does not
+                              hold redirects (303) to URL/NAME/, as pypiserver
+                              falls back to PyPI by default
+  --exists STYLE              how a re-upload of a file name the index holds is
+                              answered: pypi (identical bytes 200, else 400
+                              "File already exists", the default), 409
+                              (pypiserver), 400 ("File already exists" whatever
+                              the bytes), nexus (400 about updating assets),
+                              artifactory (403 JSON about overwriting),
+                              gitlab (400 JSON "has already been taken")
+  --split                     uploads at /hosted/ only, reads at /group/simple/
+                              and /group/files/ only, no JSON API (an artifact
+                              manager's hosted and group repositories)
+  --web-ui                    every other GET path answers 200 with an HTML
+                              page, as a web interface that routes every path
+
 For the tests there are a few more endpoints:
   GET  /_debug/uploads        every upload request received: its form fields
                               (the file part as its filename and size), the
                               user it authenticated as and the status answered
+  GET  /_debug/requests       every request but these: method, path, and
+                              whether it carried an Authorization header
   POST /_control              JSON object changing the fault mode:
                               fail_uploads N   answer 503 to the next N uploads
                               storm N          answer 500 to the next N requests
@@ -22,13 +46,26 @@ For the tests there are a few more endpoints:
                               slow_ms M        wait M ms before every answer
                               stale_reads N    a new file stays invisible to
                                                the read APIs for N reads
+                              forbid_html N    answer the next N uploads 403
+                                               with an HTML page, as a proxy does
+                              max_upload_bytes B  answer an upload longer than B
+                                               413 with an HTML page before
+                                               reading it (0: no limit)
+                              redirect_uploads N  answer the next N uploads 301
+                                               to redirect_to (default /moved/)
+                              cut_uploads N    close the connection halfway
+                                               through the next N upload bodies
   POST /_control/delete       {"filename": F} deletes a file the way PyPI does:
                               the filename can never be used again
+  POST /_control/yank         {"filename": F, "reason": R} yanks a file
   POST /_control/reset        forget every project, file, upload and fault
 
 Usage: server.py --token TOKEN [--port N] [--user USER:PASSWORD]
-                 [--scoped-token TOKEN:PROJECT] [--oidc] [--pypiserver] [--fail-uploads N]
+                 [--scoped-token TOKEN:PROJECT] [--oidc] [--fail-uploads N]
                  [--storm N] [--slow-ms M] [--stale-reads N] [--port-file F]
+                 [--simple both|html|html-nohash] [--fallback URL]
+                 [--exists pypi|409|400|nexus|artifactory|gitlab] [--split]
+                 [--tls CERT KEY] [--web-ui]
 It listens on 127.0.0.1 and prints the port it got on stdout.
 """
 
@@ -42,6 +79,7 @@ import os
 import re
 import secrets
 import socket
+import ssl
 import struct
 import sys
 import tarfile
@@ -69,6 +107,8 @@ METADATA_VERSIONS = {"1.0", "1.1", "1.2", "2.0", "2.1", "2.2", "2.3", "2.4"}
 SIMPLE_JSON = "application/vnd.pypi.simple.v1+json"
 SIMPLE_HTML = "application/vnd.pypi.simple.v1+html"
 REUSE_HELP = "See https://pypi.org/help/#file-name-reuse for more information."
+NGINX_PAGE = ("<html>\r\n<head><title>%(status)s</title></head>\r\n<body>\r\n"
+              "<center><h1>%(status)s</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n")
 
 
 def normalize(name):
@@ -113,6 +153,7 @@ class Index:
         self.files = {}         # filename -> file dict (with "data")
         self.deleted = set()    # filenames that can never be used again
         self.uploads = []       # debug record of upload requests
+        self.requests = []      # debug record of every other request
         self.minted = {}        # tokens minted through trusted publishing
         self.faults = {
             "fail_uploads": self.opts.fail_uploads,
@@ -121,6 +162,11 @@ class Index:
             "lose_responses": 0,
             "slow_ms": self.opts.slow_ms,
             "stale_reads": self.opts.stale_reads,
+            "forbid_html": 0,
+            "max_upload_bytes": 0,
+            "redirect_uploads": 0,
+            "redirect_to": "/moved/",
+            "cut_uploads": 0,
         }
 
     def take(self, fault):
@@ -140,10 +186,38 @@ class Index:
 
 
 class UploadError(Exception):
-    def __init__(self, status, message):
+    def __init__(self, status, message, body=None, ctype=None):
         super().__init__(message)
         self.status = status
         self.message = message
+        self.body = body        # a body of the server's own, instead of "STATUS message"
+        self.ctype = ctype
+
+
+def exists_error(style, filename, old, digest):
+    """What a server of this style answers a re-upload of filename (None: success)."""
+    if style == "pypi":
+        if old["sha256"] == digest:
+            return None  # PyPI: a byte-identical re-upload is a no-op success
+        return UploadError(400, "File already exists (%r, with blake2_256 hash %r). %s"
+                           % (filename, file_digest(old, "blake2_256"), REUSE_HELP))
+    if style == "409":
+        msg = "Package %r already exists!\n  You may start server with `--overwrite` option." % filename
+        return UploadError(409, "Conflict", body=(
+            "<html><head><title>Error: 409 Conflict</title></head><body><h1>Error: 409 Conflict</h1>"
+            "<p>Sorry, the requested URL caused an error:</p><pre>%s</pre></body></html>" % html.escape(msg)),
+            ctype="text/html; charset=UTF-8")
+    if style == "400":
+        return UploadError(400, "File already exists.")
+    if style == "nexus":
+        return UploadError(400, "Repository does not allow updating assets: pypi-hosted")
+    if style == "artifactory":
+        return UploadError(403, "Forbidden", body=json.dumps({"errors": [{"status": 403, "message":
+            "Not enough permissions to delete/overwrite artifact 'pypi-local:%s' (user: '__token__' needs "
+            "DELETE permission)." % filename}]}), ctype="application/json")
+    return UploadError(400, "Bad Request", body=json.dumps(
+        {"message": "400 Bad request - Validation failed: File name has already been taken"}),
+        ctype="application/json")
 
 
 def parse_multipart(body, content_type):
@@ -283,10 +357,15 @@ class Handler(BaseHTTPRequestHandler):
             pass
 
     def base(self):
-        return "http://%s" % self.headers.get("Host", "127.0.0.1:%d" % self.server.server_port)
+        scheme = "https" if self.server.index.opts.tls else "http"
+        return "%s://%s" % (scheme, self.headers.get("Host", "127.0.0.1:%d" % self.server.server_port))
 
     def common_faults(self):
         idx = self.server.index
+        if not self.path.startswith("/_control") and not self.path.startswith("/_debug"):
+            with idx.lock:
+                idx.requests.append({"method": self.command, "path": self.path,
+                                     "authorization": "Authorization" in self.headers})
         slow = idx.faults.get("slow_ms", 0)
         if slow:
             time.sleep(slow / 1000.0)
@@ -298,24 +377,41 @@ class Handler(BaseHTTPRequestHandler):
         return False
 
     # -- verbs --
+    def read_prefix(self):
+        """Where the read APIs live: /group in split mode, else the root."""
+        return "/group" if self.server.index.opts.split else ""
+
     def do_GET(self):
         if self.common_faults():
             return
         path = urllib.parse.urlsplit(self.path).path
+        opts = self.server.index.opts
         routes = [
-            (r"^/simple/$", self.simple_root),
-            (r"^/simple/([^/]+)/?$", self.simple_project),
-            (r"^/pypi/([^/]+)/json$", self.json_project),
-            (r"^/pypi/([^/]+)/([^/]+)/json$", self.json_release),
-            (r"^/files/([^/]+)/([^/]+)$", self.serve_file),
             (r"^/_/oidc/audience$", self.oidc_audience),
             (r"^/_actions/idtoken$", self.actions_idtoken),
             (r"^/_debug/uploads$", self.debug_uploads),
+            (r"^/_debug/requests$", self.debug_requests),
         ]
+        prefix = self.read_prefix()
+        if path.startswith(prefix + "/"):
+            path = path[len(prefix):]
+            routes += [
+                (r"^/simple/$", self.simple_root),
+                (r"^/simple/([^/]+)/?$", self.simple_project),
+                (r"^/files/([^/]+)/([^/]+)$", self.serve_file),
+            ]
+            if opts.simple == "both" and not opts.split:
+                routes += [
+                    (r"^/pypi/([^/]+)/json$", self.json_project),
+                    (r"^/pypi/([^/]+)/([^/]+)/json$", self.json_release),
+                ]
         for pattern, fn in routes:
             m = re.match(pattern, path)
             if m:
                 return fn(*[urllib.parse.unquote(g) for g in m.groups()])
+        if opts.web_ui:
+            return self.send(200, "<!DOCTYPE html>\n<html><head><title>Repository Manager</title></head>"
+                             "<body><div id=\"app\">Loading...</div></body></html>\n", "text/html; charset=utf-8")
         self.fail(404, "Not Found")
 
     do_HEAD = do_GET
@@ -324,7 +420,7 @@ class Handler(BaseHTTPRequestHandler):
         if self.common_faults():
             return
         path = urllib.parse.urlsplit(self.path).path
-        if path in ("/legacy/", "/legacy"):
+        if path in (("/hosted/", "/hosted") if self.server.index.opts.split else ("/legacy/", "/legacy")):
             return self.upload()
         if path == "/_/oidc/mint-token":
             return self.oidc_mint()
@@ -332,6 +428,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.control()
         if path == "/_control/delete":
             return self.control_delete()
+        if path == "/_control/yank":
+            return self.control_yank()
         if path == "/_control/reset":
             self.read_body()
             with self.server.index.lock:
@@ -369,6 +467,8 @@ class Handler(BaseHTTPRequestHandler):
         idx = self.server.index
         record = {"fields": [], "user": None, "status": None, "filename": None}
         try:
+            if self.refused_early(record):
+                return
             if idx.take("reset_uploads"):
                 self.read_body()
                 with idx.lock:
@@ -376,6 +476,15 @@ class Handler(BaseHTTPRequestHandler):
                     idx.uploads.append(record)
                 return self.reset_connection()
             body = self.read_body()
+            if idx.take("forbid_html"):
+                raise UploadError(403, "Forbidden", body=NGINX_PAGE % {"status": "403 Forbidden"},
+                                  ctype="text/html")
+            if idx.take("redirect_uploads"):
+                with idx.lock:
+                    record["status"] = 301
+                    idx.uploads.append(record)
+                return self.send(301, NGINX_PAGE % {"status": "301 Moved Permanently"}, "text/html",
+                                 headers=[("Location", idx.faults["redirect_to"])])
             record["user"], scope = self.authenticate()
             fields = parse_multipart(body, self.headers.get("Content-Type"))
             for k, v in fields:
@@ -403,7 +512,29 @@ class Handler(BaseHTTPRequestHandler):
             with idx.lock:
                 idx.uploads.append(record)
             headers = [("WWW-Authenticate", 'Basic realm="pypi"')] if e.status == 401 else []
+            if e.body is not None:
+                return self.send(e.status, e.body, e.ctype, reason=e.message)
             self.send(e.status, "%d %s\n" % (e.status, e.message), reason=e.message, headers=headers)
+
+    def refused_early(self, record):
+        """Faults that answer before the body is read: a size limit, a cut connection."""
+        idx = self.server.index
+        length = int(self.headers.get("Content-Length") or 0)
+        limit = idx.faults.get("max_upload_bytes", 0)
+        if limit and length > limit:
+            # As nginx: answer at once, then drain the body so that the answer is read.
+            self.send(413, NGINX_PAGE % {"status": "413 Request Entity Too Large"}, "text/html")
+            self.read_body()
+            record["status"] = 413
+        elif idx.take("cut_uploads"):
+            self.rfile.read(length // 2)
+            record["status"] = "cut"
+            self.reset_connection()
+        else:
+            return False
+        with idx.lock:
+            idx.uploads.append(record)
+        return True
 
     def store(self, fields, scope):
         form = {}
@@ -476,13 +607,11 @@ class Handler(BaseHTTPRequestHandler):
         with idx.lock:
             digest = digests["sha256"]
             old = idx.files.get(filename)
-            if old is not None and idx.opts.pypiserver:
-                raise UploadError(409, "File already exists")  # pypiserver does not compare
             if old is not None:
-                if old["sha256"] == digest:
-                    return  # PyPI: a byte-identical re-upload is a no-op success
-                raise UploadError(400, "File already exists (%r, with blake2_256 hash %r). %s"
-                                  % (filename, file_digest(old, "blake2_256"), REUSE_HELP))
+                err = exists_error(idx.opts.exists, filename, old, digest)
+                if err is None:
+                    return
+                raise err
             if filename in idx.deleted:
                 raise UploadError(400, "This filename has already been used, use a different version. %s" % REUSE_HELP)
             for f in idx.files.values():
@@ -511,6 +640,7 @@ class Handler(BaseHTTPRequestHandler):
                 "requires_python": one("requires_python", required=False),
                 "upload_time": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
                 "hidden_reads": idx.faults.get("stale_reads", 0),
+                "yanked": None,
             }
             rel["files"].append(f)
             idx.files[filename] = f
@@ -520,7 +650,11 @@ class Handler(BaseHTTPRequestHandler):
         return self.server.index.projects.get(normalize(name))
 
     def file_url(self, f):
-        return "%s/files/%s/%s" % (self.base(), f["project"], urllib.parse.quote(f["filename"]))
+        return "%s%s/files/%s/%s" % (self.base(), self.read_prefix(), f["project"],
+                                     urllib.parse.quote(f["filename"]))
+
+    def wants_json(self):
+        return self.server.index.opts.simple == "both" and SIMPLE_JSON in self.headers.get("Accept", "")
 
     def visible_files(self, files):
         idx = self.server.index
@@ -529,25 +663,30 @@ class Handler(BaseHTTPRequestHandler):
 
     def simple_root(self):
         names = sorted(p["name"] for p in self.server.index.projects.values())
-        if SIMPLE_JSON in self.headers.get("Accept", ""):
+        if self.wants_json():
             return self.send_json(200, {"meta": {"api-version": "1.0"},
                                         "projects": [{"name": n} for n in names]}, SIMPLE_JSON)
         links = "".join('<a href="%s/">%s</a>\n' % (normalize(n), html.escape(n)) for n in names)
         self.send(200, "<!DOCTYPE html>\n<html><body>\n%s</body></html>\n" % links, "text/html; charset=utf-8")
 
     def simple_project(self, name):
+        opts = self.server.index.opts
         if normalize(name) != name:
-            return self.send(301, "", headers=[("Location", "/simple/%s/" % normalize(name))])
+            return self.send(301, "", headers=[("Location", "%s/simple/%s/" % (self.read_prefix(), normalize(name)))])
         proj = self.project(name)
+        if proj is None and opts.fallback:
+            return self.send(303, "", headers=[("Location", "%s/%s/" % (opts.fallback.rstrip("/"), name))])
         if proj is None:
             return self.fail(404, "Not Found")
         files = [f for r in proj["releases"].values() for f in r["files"]]
         files = self.visible_files(files)
-        if SIMPLE_JSON in self.headers.get("Accept", ""):
+        if opts.simple != "both":
+            return self.simple_html(proj, files)
+        if self.wants_json():
             out = {"meta": {"api-version": "1.0"}, "name": normalize(proj["name"]), "files": []}
             for f in files:
                 e = {"filename": f["filename"], "url": self.file_url(f),
-                     "hashes": {"sha256": f["sha256"]}, "yanked": False}
+                     "hashes": {"sha256": f["sha256"]}, "yanked": f["yanked"] or False}
                 if f["requires_python"]:
                     e["requires-python"] = f["requires_python"]
                 out["files"].append(e)
@@ -562,6 +701,23 @@ class Handler(BaseHTTPRequestHandler):
                   % (html.escape(proj["name"]), html.escape(proj["name"]), "".join(rows)),
                   "text/html; charset=utf-8")
 
+    def simple_html(self, proj, files):
+        """A page as private index servers write it: relative links, attributes as PEP 503 has them."""
+        rows = []
+        for f in files:
+            attrs = ""
+            if f["requires_python"]:
+                attrs += ' data-requires-python="%s"' % html.escape(f["requires_python"])
+            if f["yanked"] is not None:
+                attrs += ' data-yanked="%s"' % html.escape(f["yanked"])
+            frag = "" if self.server.index.opts.simple == "html-nohash" else "#sha256=" + f["sha256"]
+            rows.append('    <a href="../../files/%s/%s%s"%s>%s</a><br>\n'
+                        % (f["project"], urllib.parse.quote(f["filename"]), frag, attrs, html.escape(f["filename"])))
+        self.send(200, "<!DOCTYPE html>\n<html lang=\"en\">\n  <head>\n    <title>Links for %s</title>\n  </head>\n"
+                  "  <body>\n    <h1>Links for %s</h1>\n%s  </body>\n</html>\n"
+                  % (html.escape(normalize(proj["name"])), html.escape(normalize(proj["name"])), "".join(rows)),
+                  "text/html; charset=UTF-8")
+
     def file_json(self, f):
         md5, blake2 = file_digest(f, "md5"), file_digest(f, "blake2_256")
         return {
@@ -569,7 +725,8 @@ class Handler(BaseHTTPRequestHandler):
             "digests": {"sha256": f["sha256"], "md5": md5, "blake2b_256": blake2},
             "md5_digest": md5, "packagetype": f["packagetype"],
             "python_version": f["python_version"], "requires_python": f["requires_python"],
-            "upload_time_iso_8601": f["upload_time"], "yanked": False,
+            "upload_time_iso_8601": f["upload_time"], "yanked": f["yanked"] is not None,
+            "yanked_reason": f["yanked"] or None,
         }
 
     def info_json(self, proj, rel):
@@ -636,6 +793,10 @@ class Handler(BaseHTTPRequestHandler):
         with self.server.index.lock:
             self.send_json(200, self.server.index.uploads)
 
+    def debug_requests(self):
+        with self.server.index.lock:
+            self.send_json(200, self.server.index.requests)
+
     def control(self):
         idx = self.server.index
         try:
@@ -644,7 +805,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.fail(400, "Bad JSON")
         with idx.lock:
             for k, v in changes.items():
-                if k not in idx.faults or not isinstance(v, int):
+                if k not in idx.faults or not isinstance(v, type(idx.faults[k])):
                     return self.fail(400, "Unknown fault %r" % k)
                 idx.faults[k] = v
             self.send_json(200, idx.faults)
@@ -664,6 +825,21 @@ class Handler(BaseHTTPRequestHandler):
                 for rel in proj["releases"].values():
                     rel["files"] = [x for x in rel["files"] if x["filename"] != filename]
         self.send_json(200, {"deleted": filename})
+
+
+    def control_yank(self):
+        idx = self.server.index
+        try:
+            req = json.loads(self.read_body() or b"{}")
+            filename, reason = req["filename"], str(req.get("reason", ""))
+        except (ValueError, KeyError, TypeError):
+            return self.fail(400, "Bad JSON")
+        with idx.lock:
+            f = idx.files.get(filename)
+            if f is None:
+                return self.fail(404, "Not Found")
+            f["yanked"] = reason
+        self.send_json(200, {"yanked": filename})
 
 
 class Server(ThreadingHTTPServer):
@@ -693,14 +869,25 @@ def main():
     p.add_argument("--storm", type=int, default=0)
     p.add_argument("--slow-ms", type=int, default=0)
     p.add_argument("--stale-reads", type=int, default=0)
-    p.add_argument("--pypiserver", action="store_true",
-                   help="answer an existing file name with 409, whatever its content, as pypiserver does")
+    p.add_argument("--simple", choices=("both", "html", "html-nohash"), default="both",
+                   help="the read APIs: JSON API, PEP 691 and PEP 503 (both), or PEP 503 HTML only")
+    p.add_argument("--fallback", help="redirect simple pages of unknown projects to this index")
+    p.add_argument("--exists", choices=("pypi", "409", "400", "nexus", "artifactory", "gitlab"),
+                   default="pypi", help="how a re-upload of an existing file name is answered")
+    p.add_argument("--split", action="store_true",
+                   help="uploads at /hosted/, reads at /group/ (simple and files), no JSON API")
+    p.add_argument("--web-ui", action="store_true", help="answer every other GET path with a page")
+    p.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"), help="speak HTTPS with this certificate")
     p.add_argument("-v", "--verbose", action="store_true")
     opts = p.parse_args()
     opts.users = set(opts.user)
     opts.scoped = dict(opts.scoped_token)
 
     httpd = Server(("127.0.0.1", opts.port), Handler)
+    if opts.tls:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(*opts.tls)
+        httpd.socket = ctx.wrap_socket(httpd.socket, server_side=True)
     httpd.index = Index(opts)
     port = httpd.server_address[1]
     if opts.port_file:

@@ -62,6 +62,15 @@ static void test_percent_and_utf8(void)
 	encode_percent(&sb, "a b/c~d_e.f-g+h\xc3\xbc%&=?#");
 	CHECK_STR(sb.buf, "a%20b%2Fc~d_e.f-g%2Bh%C3%BC%25%26%3D%3F%23", "only unreserved characters stay");
 	strbuf_reset(&sb);
+	CHECK_INT(decode_percent(&sb, "a%20b%2fc+%C3%BC%00x", 20), 0, "percent-decoding succeeds");
+	CHECK_INT(sb.len, 10, "every escape is one byte, %00 included");
+	CHECK(!memcmp(sb.buf, "a b/c+\xc3\xbc\0x", 10), "escapes in either case decode; '+' stays");
+	strbuf_reset(&sb);
+	strbuf_addstr(&sb, "kept");
+	CHECK_INT(decode_percent(&sb, "x%2", 3), -1, "a cut escape is refused");
+	CHECK_INT(decode_percent(&sb, "%zz", 3), -1, "an escape without hex digits is refused");
+	CHECK_STR(sb.buf, "kept", "a refused string leaves the buffer as it was");
+	strbuf_reset(&sb);
 	encode_utf8(&sb, 0x41);
 	encode_utf8(&sb, 0xe9);
 	encode_utf8(&sb, 0x20ac);

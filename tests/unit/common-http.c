@@ -43,11 +43,14 @@ static const char *plan_json =
 	" \"/flaky-form\": [503, {\"action\": \"echo\"}],\n"
 	" \"/cross\": [{\"status\": 302, \"location\": \"http://127.0.0.1:{port1}/echo\"}],\n"
 	" \"/same\": [{\"status\": 302, \"location\": \"/echo\"}],\n"
+	" \"/fallback\": [{\"status\": 303, \"location\": \"http://u:pw@127.0.0.1:{port1}/fallback-target/\"}],\n"
+	" \"/hop-then-away\": [{\"status\": 301, \"location\": \"/fallback\"}],\n"
 	" \"/same-307\": [{\"status\": 307, \"location\": \"http://127.0.0.1:{port0}/echo\"}],\n"
 	" \"/see-other\": [{\"status\": 303, \"location\": \"/echo\"}],\n"
 	" \"/to-file\": [{\"status\": 302, \"location\": \"file:///etc/passwd\"}],\n"
 	" \"/download\": [{\"repeat\": [\"0123456789abcdef\", 65536]}],\n"
 	" \"/download-cut\": [{\"action\": \"partial\"}, {\"repeat\": [\"0123456789abcdef\", 65536]}],\n"
+	" \"/hash-cut\": [{\"action\": \"partial\"}, {\"repeat\": [\"0123456789abcdef\", 65536]}],\n"
 	" \"/download-moved\": [{\"status\": 302, \"location\": \"http://127.0.0.1:{port1}/download\","
 	"   \"body\": \"moved\"}],\n"
 	" \"/dated\": [{\"status\": 503, \"headers\": {\"Retry-After\": \"{httpdate+2}\"}}, {\"body\": \"ok\"}],\n"
@@ -545,6 +548,71 @@ static void test_redirects(void)
 	http_response_release(&resp);
 }
 
+/* How many requests the fault server saw for a path (on any port). */
+static int requests_seen(const char *path)
+{
+	struct http_response resp = HTTP_RESPONSE_INIT;
+	char *u = url("/_log"), *needle = xstrfmt("\"path\": \"%s\"", path);
+	struct http_request req = { .url = u };
+	int n;
+
+	if (http_request(&req, &resp) || resp.status != 200)
+		die("the fault server does not answer /_log");
+	n = count(resp.body.buf, needle);
+	free(needle);
+	free(u);
+	http_response_release(&resp);
+	return n;
+}
+
+static void test_same_origin(void)
+{
+	struct http_response resp = HTTP_RESPONSE_INIT;
+	struct http_client *c = http_client_new();
+	char *u = url("/fallback"), *loc, *want = xstrfmt("http://127.0.0.1:%d/fallback-target/", port1);
+	struct http_request req = { .client = c, .url = u, .follow_redirects = 1, .same_origin = 1 };
+	int rc;
+
+	http_client_auth(c, u, "Bearer " AUTH_TOKEN);
+	rc = http_request(&req, &resp);
+	CHECK(rc == 0 && resp.status == 303, "same_origin: a redirect to another port is the answer");
+	CHECK_INT(requests_seen("/fallback-target/"), 0, "same_origin: the other origin is not asked at all");
+	loc = http_location(&resp);
+	CHECK_STR(loc, want, "http_location: the target, resolved, without the userinfo the server wrote");
+	free(loc);
+	free(u);
+
+	u = url("/hop-then-away");
+	req.url = u;
+	rc = http_request(&req, &resp);
+	CHECK(rc == 0 && resp.status == 303, "same_origin: a same-origin hop is followed up to the cross-origin one");
+	CHECK(resp.effective_url && ends_with(resp.effective_url, "/fallback"),
+	      "same_origin: effective_url is the URL that redirected away");
+	CHECK_INT(requests_seen("/fallback-target/"), 0, "same_origin: still nothing sent to the other origin");
+	free(u);
+
+	u = url("/same");
+	req.url = u;
+	rc = http_request(&req, &resp);
+	CHECK(rc == 0 && resp.status == 200 && strstr(resp.body.buf, "\"authorization\": \"Bearer " AUTH_TOKEN "\""),
+	      "same_origin: a same-origin redirect is followed with the origin's credential");
+	loc = http_location(&resp);
+	CHECK(loc == NULL, "http_location: no Location, no target");
+	free(u);
+
+	u = url("/fallback");
+	req.same_origin = 0;
+	req.url = u;
+	req.quiet = 1;
+	rc = http_request(&req, &resp);
+	CHECK(resp.status == 404 && requests_seen("/fallback-target/") == 1,
+	      "without same_origin the other origin is asked (and answers 404)");
+	free(u);
+	free(want);
+	http_client_free(c);
+	http_response_release(&resp);
+}
+
 static void test_redaction(void)
 {
 	struct http_response resp = HTTP_RESPONSE_INIT;
@@ -707,6 +775,72 @@ static int file_is_pattern(FILE *f, size_t copies)
 	return ok;
 }
 
+/* The sha256 of the 1 MiB that /download serves. */
+static void pattern_sha256(char hex[SHA256_HEX_LEN + 1])
+{
+	struct sha256 h;
+
+	sha256_init(&h);
+	for (int i = 0; i < 65536; i++)
+		sha256_update(&h, "0123456789abcdef", 16);
+	sha256_final_hex(&h, hex);
+}
+
+static void test_hashed_downloads(void)
+{
+	struct http_response resp = HTTP_RESPONSE_INIT;
+	struct strbuf err = STRBUF_INIT;
+	struct sha256 h;
+	char want[SHA256_HEX_LEN + 1], got[SHA256_HEX_LEN + 1];
+	char *u = url("/download");
+	struct http_request req = { .url = u, .download_hash = &h, .max_download = 1 << 20,
+				    .retry_delay_ms = 50 };
+	int rc;
+
+	pattern_sha256(want);
+	sha256_init(&h);
+	rc = http_request(&req, &resp);
+	sha256_final_hex(&h, got);
+	CHECK(rc == 0 && resp.status == 200 && resp.body.len == 0, "a hashed download keeps no body");
+	CHECK_STR(got, want, "a hashed download hashes every byte, up to a bound equal to its size");
+	free(u);
+
+	u = url("/hash-cut");
+	req.url = u;
+	fresh_connection();
+	sha256_init(&h);
+	capture_begin();
+	rc = http_request(&req, &resp);
+	capture_end(&err);
+	sha256_final_hex(&h, got);
+	CHECK(rc == 0 && resp.attempts == 2, "a hashed download cut short is retried");
+	CHECK_STR(got, want, "the retried hash starts afresh: the cut bytes are not in it");
+	free(u);
+
+	u = url("/download");
+	req.url = u;
+	req.max_download = (1 << 20) - 1;
+	req.quiet = 1;
+	sha256_init(&h);
+	rc = http_request(&req, &resp);
+	sha256_final_hex(&h, got);
+	CHECK(rc == -1 && resp.too_long && resp.attempts == 1, "a download over its bound fails at once, too_long");
+	CHECK(strstr(resp.error.buf, "longer than 1048575 bytes") != NULL, "and says what the bound was");
+	CHECK_INT(resp.exit_code, EXIT_DATA, "a download over its bound is EXIT_DATA");
+	free(u);
+
+	u = url("/missing");
+	req.url = u;
+	sha256_init(&h);
+	rc = http_request(&req, &resp);
+	sha256_final_hex(&h, got);
+	CHECK(rc == 0 && resp.status == 404 && !strcmp(resp.body.buf, "not here") && !resp.too_long,
+	      "an error answer to a hashed download keeps its body and hashes nothing");
+	free(u);
+	http_response_release(&resp);
+	strbuf_release(&err);
+}
+
 static void test_downloads(void)
 {
 	struct http_response resp = HTTP_RESPONSE_INIT;
@@ -781,6 +915,8 @@ static void test_downloads(void)
 	      "an error body goes to resp->body, not into the download");
 	fclose(f);
 	free(u);
+
+	test_hashed_downloads();
 
 	u = url("/download");
 	req = (struct http_request){ .url = u, .method = "HEAD" };
@@ -916,6 +1052,16 @@ static void test_tls(void)
 	rc = http_request(&req, &resp);
 	unsetenv("SSL_CERT_FILE");
 	CHECK(rc == 0 && resp.status == 200, "SSL_CERT_FILE names the CA bundle");
+
+	req.client = http_client_new();
+	http_client_ca_file(req.client, cert);
+	rc = http_request(&req, &resp);
+	CHECK(rc == 0 && resp.status == 200, "a client's CA file serves each of its requests");
+	http_client_ca_file(req.client, NULL);
+	req.quiet = 1;
+	rc = http_request(&req, &resp);
+	CHECK(rc == -1 && resp.exit_code == EXIT_AUTH, "without it the certificate is refused again (EXIT_AUTH)");
+	http_client_free(req.client);
 
 	stop_server(pid);
 	free(u);
@@ -1062,6 +1208,7 @@ int main(int argc, char **argv)
 	test_unreadable_body();
 	test_dead_server();
 	test_redirects();
+	test_same_origin();
 	test_redaction();
 	test_bodies();
 	test_downloads();

@@ -4,6 +4,7 @@
 
 #include "../../tools/pypi-upload/dist.h"
 #include "../../tools/pypi-upload/index.h"
+#include "../../tools/pypi-upload/listing.h"
 #include "../../tools/pypi-upload/target.h"
 #include "test.h"
 #include "util.h"
@@ -253,52 +254,259 @@ static void check_root(const char *url, const char *want)
 	strbuf_release(&sb);
 }
 
+static void check_read(const char *url, const char *index, const char *simple)
+{
+	struct target t = { 0 };
+
+	if (!index) {
+		CHECK_INT(read_urls(&t, url), -1, url);
+		return;
+	}
+	CHECK_INT(read_urls(&t, url), 0, url);
+	CHECK_STR(t.index_url, index, url);
+	CHECK_STR(t.simple_url, simple, url);
+	target_release(&t);
+}
+
+static void test_read_urls(void)
+{
+	check_read("http://127.0.0.1:8080", "http://127.0.0.1:8080", "http://127.0.0.1:8080/simple");
+	check_read("https://pypi.org/", "https://pypi.org", "https://pypi.org/simple");
+	check_read("https://h.example/repository/pypi-group/simple/", "https://h.example/repository/pypi-group",
+		   "https://h.example/repository/pypi-group/simple");
+	check_read("https://h.example/simple", "https://h.example", "https://h.example/simple");
+	check_read("https://h.example/api/pypi/x/simple?y#z", "https://h.example/api/pypi/x",
+		   "https://h.example/api/pypi/x/simple");
+	check_read("https://h.example/notsimple", "https://h.example/notsimple", "https://h.example/notsimple/simple");
+	check_read("ftp://h.example/simple", NULL, NULL);
+	check_read("http:///simple", NULL, NULL);
+	check_read("http://", NULL, NULL);
+	check_read("https://h.example?q", "https://h.example", "https://h.example/simple");
+}
+
 static void test_index_root(void)
 {
 	check_root("https://upload.pypi.org/legacy/", "https://pypi.org");
 	check_root("https://test.pypi.org/legacy/", "https://test.pypi.org");
 	check_root("http://127.0.0.1:8080/legacy/", "http://127.0.0.1:8080");
 	check_root("http://127.0.0.1:8080/sub/legacy", "http://127.0.0.1:8080/sub");
-	check_root("https://repo.example.invalid/upload/", "https://repo.example.invalid");
+	check_root("https://repo.example.invalid/repository/pypi-hosted/", "https://repo.example.invalid/repository/pypi-hosted");
+	check_root("https://repo.example.invalid/api/pypi/local?x#y", "https://repo.example.invalid/api/pypi/local");
+	check_root("http://127.0.0.1:8080/", "http://127.0.0.1:8080");
 	check_root("https://upload.pypi.org.evil.invalid/legacy/", "https://upload.pypi.org.evil.invalid");
 	check_root("ftp://x/legacy/", NULL);
 	check_root("http:///legacy/", NULL);
 }
 
-static void test_listing(void)
+static void test_json_listing(void)
 {
 	static const char api[] = "{\"info\": {}, \"urls\": [{\"filename\": \"a-1.0.tar.gz\", \"url\": "
-				  "\"https://files.example.invalid/a-1.0.tar.gz\", \"digests\": {\"sha256\": \"ABCD\"}},"
-				  "{\"filename\": \"a-1.0-py3-none-any.whl\", \"url\": \"/files/a.whl\", \"digests\": {}}]}";
+				  "\"https://files.example.invalid/a-1.0.tar.gz\", \"digests\": {\"sha256\": "
+				  "\"ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789\"}, "
+				  "\"requires_python\": \">=3.8\", \"yanked\": true, \"yanked_reason\": \"broken\"},"
+				  "{\"filename\": \"a-1.0-py3-none-any.whl\", \"url\": \"/files/a.whl\", \"digests\": {},"
+				  " \"yanked\": false, \"yanked_reason\": null}]}";
 	static const char simple[] = "{\"meta\": {\"api-version\": \"1.0\"}, \"name\": \"a\", \"files\": ["
 				     "{\"filename\": \"a-1.0.tar.gz\", \"url\": \"../../files/a-1.0.tar.gz\", "
-				     "\"hashes\": {\"sha256\": \"ef01\"}}]}";
+				     "\"hashes\": {\"sha256\": \"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\"},"
+				     " \"yanked\": \"bad metadata\", \"core-metadata\": {\"sha256\": \"00\"}},"
+				     "{\"filename\": \"a-1.0-py3-none-any.whl\", \"url\": \"a.whl\", "
+				     "\"hashes\": {\"sha256\": \"not-hex\"}, \"yanked\": false, \"dist-info-metadata\": true},"
+				     "{\"filename\": \"../evil\", \"url\": \"x\", \"hashes\": {}}]}";
 	struct remote_files r = { 0 };
 	const struct remote_file *f;
-	struct strbuf sb = STRBUF_INIT;
 
-	CHECK_INT(parse_listing(api, strlen(api), "http://h:1/pypi/a/1.0/json", &r), 0, "a JSON API answer parses");
+	CHECK_INT(parse_json_listing(api, strlen(api), "http://h:1/pypi/a/1.0/json", &r), 0, "a JSON API answer parses");
 	CHECK_INT(r.nr, 2, "two files");
 	f = remote_find(&r, "a-1.0.tar.gz");
-	CHECK(f && f->sha256 && !strcmp(f->sha256, "abcd"), "the sha256 digest, lowercased");
+	CHECK_STR(f ? f->sha256 : NULL, "abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789",
+		  "the sha256 digest, lowercased");
+	CHECK_STR(f ? f->requires_python : NULL, ">=3.8", "requires_python");
+	CHECK_STR(f ? f->yanked : NULL, "broken", "yanked, with yanked_reason as the reason");
 	f = remote_find(&r, "a-1.0-py3-none-any.whl");
-	CHECK(f && !f->sha256, "a file without a sha256 has none");
+	CHECK(f && !f->sha256 && !f->yanked, "a file without a sha256 has none, and is not yanked");
 	CHECK_STR(f ? f->url : NULL, "http://h:1/files/a.whl", "an absolute path resolves against the host");
 	remote_files_release(&r);
-	CHECK_INT(parse_listing(simple, strlen(simple), "http://h:1/simple/a/", &r), 0, "a PEP 691 answer parses");
+
+	CHECK_INT(parse_json_listing(simple, strlen(simple), "http://h:1/simple/a/", &r), 0, "a PEP 691 answer parses");
+	CHECK_INT(r.nr, 2, "a file name with a slash is not listed");
 	f = remote_find(&r, "a-1.0.tar.gz");
-	CHECK(f && f->sha256 && !strcmp(f->sha256, "ef01"), "PEP 691 hashes");
-	CHECK_STR(f ? f->url : NULL, "http://h:1/simple/a/../../files/a-1.0.tar.gz", "a relative URL resolves against the page");
+	CHECK_STR(f ? f->sha256 : NULL, "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", "PEP 691 hashes");
+	CHECK_STR(f ? f->url : NULL, "http://h:1/files/a-1.0.tar.gz", "a relative URL resolves against the page");
+	CHECK_STR(f ? f->yanked : NULL, "bad metadata", "yanked as a string is the reason");
+	CHECK(f && f->core_metadata, "core-metadata with hashes");
+	f = remote_find(&r, "a-1.0-py3-none-any.whl");
+	CHECK(f && !f->sha256, "a sha256 that is not 64 hex digits is no sha256");
+	CHECK(f && f->core_metadata, "dist-info-metadata: true, PEP 714's older name");
 	remote_files_release(&r);
-	CHECK_INT(parse_listing("<html>", 6, "x", &r), -1, "HTML is not a listing");
-	CHECK_INT(parse_listing("{\"x\": 1}", 8, "x", &r), -1, "JSON without files is not a listing");
+	CHECK_INT(parse_json_listing("<html>", 6, "x", &r), -1, "HTML is not JSON");
+	CHECK_INT(parse_json_listing("{\"x\": 1}", 8, "x", &r), -1, "JSON without files is not a listing");
+	remote_files_release(&r);
+}
+
+#define SHA_A "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+#define SHA_B "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210"
+
+static void test_html_listing(void)
+{
+	static const char page[] =
+		"<!DOCTYPE html>\n<html><head><title>Links for a</title>\n"
+		"<script>var s = '<a href=\"/script/a-9.tar.gz\">';</script></head><body>\n"
+		"<!-- <a href=\"/comment/a-9.whl\">a-9.whl</a> -->\n"
+		"<h1>Links for a</h1>\n"
+		"<a href=\"../../packages/a-1.0.tar.gz#sha256=" SHA_A "\" data-requires-python=\"&gt;=3.8\">a-1.0.tar.gz</a><br/>\n"
+		"<A HREF='/packages/a-1.0%2Blocal-py3-none-any.whl#SHA256=" SHA_B "' DATA-YANKED>x</A>\n"
+		"<a href=https://cdn.example.invalid/f/a-1.1-py3-none-any.whl#md5=0cc175b9c0f1b6a831c399e269772661 "
+		"data-yanked=\"broken &amp; withdrawn\" data-dist-info-metadata=true>a-1.1</a>\n"
+		"<a data-core-metadata=\"sha256=" SHA_A "\" href=\"a-1.2.tar.gz?x=1&amp;lt=2&lt=3#sha256=abc\">a-1.2</a>\n"
+		"<a href=\"javascript:alert(1)\">a-6.tar.gz</a>\n"
+		"<a name=\"no-href\">a-7.tar.gz</a>\n"
+		"<a href=\"/packages/a&#45;1.3.tar.gz\" data-core-metadata=\"false\">a-1.3.tar.gz</a>\n"
+		"</body></html>\n";
+	static const char based[] = "<html><head><base href=\"https://files.example.invalid/root/\"></head>"
+				    "<a href=\"sub/b-2.0.tar.gz\">b</a><a href=\"/sub/b-2.1.tar.gz\">b</a>"
+				    "<a href=\"b-2.2.tar.gz\" data-yanked=\"unterminated";
+	struct remote_files r = { 0 };
+	const struct remote_file *f;
+
+	CHECK_INT(parse_html_listing(page, strlen(page), "http://h:1/simple/a/", &r), 0, "a PEP 503 page parses");
+	CHECK_INT(r.nr, 5, "five links: not the one in a comment, a script, javascript: or without href");
+	CHECK(!remote_find(&r, "a-9.tar.gz") && !remote_find(&r, "a-9.whl"), "comments and scripts hold no links");
+	f = remote_find(&r, "a-1.0.tar.gz");
+	CHECK_STR(f ? f->url : NULL, "http://h:1/packages/a-1.0.tar.gz", "a relative href resolves, without its fragment");
+	CHECK_STR(f ? f->sha256 : NULL, SHA_A, "the #sha256= fragment");
+	CHECK_STR(f ? f->requires_python : NULL, ">=3.8", "data-requires-python with an entity decoded");
+	CHECK(f && !f->yanked && !f->core_metadata, "not yanked, no metadata file");
+	f = remote_find(&r, "a-1.0+local-py3-none-any.whl");
+	CHECK(f != NULL, "the file name is the href's last segment, percent-decoded (not the anchor text)");
+	CHECK_STR(f ? f->sha256 : NULL, SHA_B, "upper-case tags, attributes and hash name, single quotes");
+	CHECK_STR(f ? f->yanked : NULL, "", "data-yanked without a value is yanked without a reason");
+	f = remote_find(&r, "a-1.1-py3-none-any.whl");
+	CHECK_STR(f ? f->url : NULL, "https://cdn.example.invalid/f/a-1.1-py3-none-any.whl", "an absolute href on another host");
+	CHECK(f && !f->sha256, "an md5 fragment gives no sha256: the file is hashed instead");
+	CHECK_STR(f ? f->yanked : NULL, "broken & withdrawn", "a yank reason with an entity");
+	CHECK(f && f->core_metadata, "data-dist-info-metadata, unquoted");
+	f = remote_find(&r, "a-1.2.tar.gz");
+	CHECK_STR(f ? f->url : NULL, "http://h:1/simple/a/a-1.2.tar.gz?x=1&lt=2&lt=3",
+		  "&amp; decodes in an attribute, &lt= stays as written");
+	CHECK(f && !f->sha256, "a sha256 fragment that is no sha256 is ignored");
+	CHECK(f && f->core_metadata, "data-core-metadata with a hash");
+	f = remote_find(&r, "a-1.3.tar.gz");
+	CHECK(f && !f->core_metadata, "a numeric entity in the href; data-core-metadata=false is none");
 	remote_files_release(&r);
 
-	response_message(&sb, "<html><head><title>400 File already exists</title></head></html>", 64);
-	CHECK_STR(sb.buf, "400 File already exists", "Warehouse's error page title is the message");
+	CHECK_INT(parse_html_listing(based, strlen(based), "http://h:1/simple/b/", &r), 0, "a page with <base> parses");
+	CHECK_INT(r.nr, 2, "a tag cut off at the end of the page is dropped");
+	f = remote_find(&r, "b-2.0.tar.gz");
+	CHECK_STR(f ? f->url : NULL, "https://files.example.invalid/root/sub/b-2.0.tar.gz", "<base href> is the base");
+	f = remote_find(&r, "b-2.1.tar.gz");
+	CHECK_STR(f ? f->url : NULL, "https://files.example.invalid/sub/b-2.1.tar.gz", "an absolute path against <base>");
+	remote_files_release(&r);
+
+	CHECK_INT(parse_html_listing("no markup at all", 16, "http://h:1/", &r), 0, "text without anchors parses");
+	CHECK_INT(r.nr, 0, "and lists nothing");
+	CHECK_INT(parse_html_listing("<a href=\"/x/%zz.tar.gz\">", 24, "http://h:1/", &r), 0, "a bad escape");
+	CHECK_INT(r.nr, 0, "a bad percent escape gives no file name");
+	remote_files_release(&r);
+}
+
+static void test_find_dist(void)
+{
+	static const char listing[] = "{\"files\": ["
+		"{\"filename\": \"Shipsync.Sample-1.0.tar.gz\", \"url\": \"/a\", \"hashes\": {\"sha256\": \"" SHA_A "\"}},"
+		"{\"filename\": \"Shipsync_Sample-1.0-PY3-none-any.whl\", \"url\": \"/b\", \"hashes\": {\"sha256\": \"" SHA_B "\"}},"
+		"{\"filename\": \"shipsync_sample-1.0-py2-none-any.whl\", \"url\": \"/c\", \"hashes\": {\"sha256\": \"" SHA_A "\"}},"
+		"{\"filename\": \"shipsync-sample-1.0.zip\", \"url\": \"/d\", \"hashes\": {\"sha256\": \"" SHA_A "\"}}]}";
+	struct remote_files r = { 0 };
+	struct dist d = { 0 };
+	const struct remote_file *f;
+
+	parse_json_listing(listing, strlen(listing), "http://h:1/simple/x/", &r);
+	d.filename = "shipsync_sample-1.0.0.tar.gz";
+	memcpy(d.sha256, SHA_A, sizeof(d.sha256));
+	f = remote_find_dist(&r, &d);
+	CHECK_STR(f ? f->filename : NULL, "Shipsync.Sample-1.0.tar.gz",
+		  "an sdist listed under another spelling of its name and version, with its sha256");
+	memcpy(d.sha256, SHA_B, sizeof(d.sha256));
+	CHECK(remote_find_dist(&r, &d) == NULL, "another spelling with other bytes is another file");
+	d.filename = "shipsync_sample-1.0.0-py3-none-any.whl";
+	f = remote_find_dist(&r, &d);
+	CHECK_STR(f ? f->filename : NULL, "Shipsync_Sample-1.0-PY3-none-any.whl", "a wheel, tags compared without case");
+	d.filename = "shipsync_sample-1.0.0-py2.py3-none-any.whl";
+	memcpy(d.sha256, SHA_A, sizeof(d.sha256));
+	CHECK(remote_find_dist(&r, &d) == NULL, "a wheel with other tags is another file");
+	d.filename = "shipsync-sample-1.0.zip";
+	f = remote_find_dist(&r, &d);
+	CHECK_STR(f ? f->filename : NULL, "shipsync-sample-1.0.zip", "any file under its own name");
+	d.filename = "-1.0.tar.gz";
+	CHECK(remote_find_dist(&r, &d) == NULL, "a name without a project matches nothing else");
+	remote_files_release(&r);
+}
+
+static void check_decode(const char *in, int attr, const char *want)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	html_decode(&sb, in, strlen(in), attr);
+	CHECK_STR(sb.buf, want, in);
+	strbuf_release(&sb);
+}
+
+static void test_entities(void)
+{
+	check_decode("a &amp; b &lt;&gt; &quot;&apos;", 0, "a & b <> \"'");
+	check_decode("&#65;&#x42;&#X43;&#100", 0, "ABCd");
+	check_decode("&#0; &#xd800; &#x110000; &#99999999999999999999;", 0,
+		     "\xef\xbf\xbd \xef\xbf\xbd \xef\xbf\xbd \xef\xbf\xbd");
+	check_decode("&amp &lt", 0, "& <");
+	check_decode("?a=1&lt=2&ampx&amp;y", 1, "?a=1&lt=2&ampx&y");
+	check_decode("&unknown; & &# &#x;", 0, "&unknown; & &# &#x;");
+	check_decode("caf&#233; &nbsp;", 0, "caf\xc3\xa9 \xc2\xa0");
+}
+
+static void check_message(const char *body, const char *want)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	response_message(&sb, body, strlen(body));
+	CHECK_STR(sb.buf, want, want);
+	strbuf_release(&sb);
+}
+
+static void test_messages(void)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	check_message("<html><head><title>400 File already exists</title></head></html>", "400 File already exists");
+	check_message("403 Bad\x1b[31m token\nsecond line", "403 Bad [31m token");
+	check_message("\n<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>"
+		      "<title>Error: 409 Conflict</title><style type=\"text/css\">html {color: #eee;}</style>"
+		      "</head><body><h1>Error: 409 Conflict</h1><p>Sorry, the requested URL <tt>&#039;/&#039;</tt>\n"
+		      "   caused an error:</p><pre>Package &#039;a-1.0.tar.gz&#039; already exists!\n  You may start "
+		      "server with `--overwrite` option.</pre></body></html>",
+		      "Error: 409 Conflict: Sorry, the requested URL '/' caused an error: Package 'a-1.0.tar.gz' "
+		      "already exists! You may start server with `--overwrite` option.");
+	check_message("<html>\r\n<head><title>403 Forbidden</title></head>\r\n<body>\r\n<center><h1>403 Forbidden"
+		      "</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>", "403 Forbidden: nginx");
+	check_message("{\"errors\": [{\"status\": 403, \"message\": \"Not enough permissions to delete/overwrite "
+		      "artifact 'pypi-local:a/1.0/a-1.0.tar.gz'\"}]}",
+		      "Not enough permissions to delete/overwrite artifact 'pypi-local:a/1.0/a-1.0.tar.gz'");
+	check_message("{\"message\": \"Validation failed:\\nFile name has already been taken\"}",
+		      "Validation failed: File name has already been taken");
+	check_message("{\"not\": \"a message\"}", "{\"not\": \"a message\"}");
+	check_message("", "");
+	response_message(&sb, "<p>a\0b</p>", 10);
+	CHECK_STR(sb.buf, "a", "a NUL byte ends the body");
 	strbuf_reset(&sb);
-	response_message(&sb, "403 Bad\x1b[31m token\nsecond line", 30);
-	CHECK_STR(sb.buf, "403 Bad [31m token", "control characters are blanked, one line kept");
+	for (int i = 0; i < 100; i++)
+		strbuf_addstr(&sb, "<b>word</b> ");
+	{
+		struct strbuf out = STRBUF_INIT;
+
+		response_message(&out, sb.buf, sb.len);
+		CHECK(out.len <= 300 && starts_with(out.buf, "word word"), "a long page is cut to a line");
+		strbuf_release(&out);
+	}
 	strbuf_release(&sb);
 }
 
@@ -312,6 +520,11 @@ int main(void)
 	test_check_and_form();
 	test_pypirc();
 	test_index_root();
-	test_listing();
+	test_read_urls();
+	test_json_listing();
+	test_html_listing();
+	test_find_dist();
+	test_entities();
+	test_messages();
 	return test_done();
 }

@@ -4,13 +4,16 @@
  * the same sha256 are not sent again, a name already used for other bytes
  * is an error, and the index is read back until every file is there.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "dist.h"
+#include "http.h"
 #include "index.h"
 #include "target.h"
 #include "util.h"
@@ -21,8 +24,8 @@ static unsigned long wait_seconds = 120;
 static noreturn void usage(int code)
 {
 	fprintf(code ? stderr : stdout,
-		"usage: pypi-upload [-nv] [-c file] [-i index-url] [-r repository] [-U repository-url]\n"
-		"                   [-R version] [-w seconds] [--no-verify] file ...\n"
+		"usage: pypi-upload [-nv] [-C ca-file] [-c file] [-i index-url] [-r repository]\n"
+		"                   [-U repository-url] [-R version] [-w seconds] [--no-verify] file ...\n"
 		"       pypi-upload -V | --version\n");
 	exit(code);
 }
@@ -92,98 +95,139 @@ static void print_dry_run(const struct target *t, const struct dist *d, int n)
 		form_release(&f);
 	}
 	note("dry run: would upload %d file%s as '%s' (credentials from %s), then read back '%s'",
-	     n, n == 1 ? "" : "s", t->username ? t->username : "a minted token", t->source, t->index_url);
+	     n, n == 1 ? "" : "s", t->username ? t->username : "a minted token", t->source, t->simple_url);
 }
 
-/* Which files the index lacks; a file it holds with other bytes stops everything. */
-static int plan(const struct target *t, const struct dist *d, int n, int *send)
+/* Whether listed file f is d's bytes: 0, EXIT_CONFLICT (printed), or another failure. */
+static int check_listed(const struct remote_file *f, const struct dist *d)
+{
+	char hex[SHA256_HEX_LEN + 1];
+	int same, ret = remote_same_bytes(f, d, &same, hex);
+
+	if (!ret && !same)
+		ret = error_code(EXIT_CONFLICT, "'%s' is already on the index with %s%s, not %s: a file name can "
+				 "be used only once; release a new version", d->filename, *hex ? "sha256 " : "",
+				 *hex ? hex : "more bytes than this file's", d->sha256);
+	if (!ret && f->yanked)
+		warn("'%s' is on the index but yanked%s%s: pip passes it over", d->filename,
+		     *f->yanked ? ": " : "", f->yanked);
+	return ret;
+}
+
+/*
+ * Which files the index lacks (send), and holds already (held); a file it
+ * holds with other bytes stops everything.
+ */
+static int plan(const struct target *t, const struct dist *d, int n, int *send, int *held)
 {
 	struct remote_files r;
 	int ret = index_lookup(t, d[0].name, d[0].version, &r);
 
 	for (int i = 0; !ret && i < n; i++) {
-		const struct remote_file *f = remote_find(&r, d[i].filename);
+		const struct remote_file *f = remote_find_dist(&r, &d[i]);
 
 		send[i] = !f;
-		if (f && f->sha256 && strcmp(f->sha256, d[i].sha256))
-			ret = error_code(EXIT_CONFLICT, "'%s' is already on the index with sha256 %s, not %s: "
-					 "a file name can be used only once; release a new version",
-					 d[i].filename, f->sha256, d[i].sha256);
-		else if (f)
+		if (f && !(ret = check_listed(f, &d[i]))) {
 			note("'%s' is already on the index with the same sha256: not sending it", d[i].filename);
+			held[i] = 1;
+		}
 	}
 	remote_files_release(&r);
 	return ret;
 }
 
-/* Read the index back until every file is there with its sha256, or the deadline passes. */
-static int verify(const struct target *t, const struct dist *d, int n)
+/*
+ * Read the index back until every file is there with its sha256, or the
+ * deadline passes. A file listed without one is downloaded and hashed,
+ * once, unless it was found identical already (checked).
+ */
+static int verify(const struct target *t, const struct dist *d, int n, int *checked)
 {
 	long long deadline = now_ms() + (long long)wait_seconds * 1000;
 	long delay = 250;
+	int ret;
 
 	for (;;) {
 		struct remote_files r;
-		int ret = index_lookup(t, d[0].name, d[0].version, &r), missing = 0;
+		int missing = 0;
 
+		ret = index_lookup(t, d[0].name, d[0].version, &r);
 		for (int i = 0; !ret && i < n; i++) {
-			const struct remote_file *f = remote_find(&r, d[i].filename);
+			const struct remote_file *f = remote_find_dist(&r, &d[i]);
 
-			if (!f || !f->sha256)
+			if (!f)
 				missing++;
-			else if (strcmp(f->sha256, d[i].sha256))
-				ret = error_code(EXIT_CONFLICT, "'%s' on the index has sha256 %s, not %s", d[i].filename,
-					    f->sha256, d[i].sha256);
+			else if (!checked[i] && !(ret = check_listed(f, &d[i])))
+				checked[i] = 1;
 		}
-		if (!ret && !r.known)
-			ret = error_code(EXIT_NO, "'%s' offers neither the JSON API nor PEP 691 JSON: cannot verify "
-				    "the upload (use --no-verify)", t->index_url);
 		for (int i = 0; !ret && !missing && i < n; i++) {
-			const struct remote_file *f = remote_find(&r, d[i].filename);
+			const struct remote_file *f = remote_find_dist(&r, &d[i]);
 
 			puts(f->url ? f->url : d[i].filename);
 		}
 		remote_files_release(&r);
 		if (ret || !missing)
-			return ret;
-		if (now_ms() + delay > deadline)
-			return error_code(EXIT_TEMPFAIL, "%d file%s still missing from '%s' after %lu s: the "
-					  "index may be slow to update; run again to check", missing,
-					  missing == 1 ? " is" : "s are", t->index_url, wait_seconds);
+			break;
+		if (now_ms() + delay > deadline) {
+			ret = error_code(EXIT_TEMPFAIL, "%d file%s still missing from '%s' after %lu s: the index may "
+					 "be slow to update; run again to check", missing,
+					 missing == 1 ? " is" : "s are", t->simple_url, wait_seconds);
+			break;
+		}
 		note("%d file%s not visible yet, checking again in %.1f s", missing, missing == 1 ? "" : "s",
 		     delay / 1000.0);
 		sleep_ms(delay);
 		delay = delay * 2 > 8000 ? 8000 : delay * 2;
 	}
+	return ret;
 }
 
-static int upload(struct target *t, struct dist *d, int n)
+/* Send what the index lacks; a name it says it has is checked now, or by the read-back. */
+static int send_files(const struct target *t, const struct dist *d, int n, const int *send, int *held)
 {
-	int *send = xcalloc(n, sizeof(*send)), ret;
+	int ret = 0, unconfirmed = 0;
 
-	if (t->trusted_publishing && (ret = index_mint_token(t)))
-		goto out;
-	if ((ret = plan(t, d, n, send)))
-		goto out;
 	for (int i = 0; i < n && !ret; i++) {
+		enum upload_result result = UPLOAD_SENT;
 		struct form f;
 
 		if (!send[i])
 			continue;
 		dist_form(&d[i], &f);
-		ret = index_upload(t, &d[i], &f);
+		ret = index_upload(t, &d[i], &f, &result);
 		form_release(&f);
+		unconfirmed += !ret && result == UPLOAD_UNCONFIRMED;
+		held[i] = !ret && result == UPLOAD_HELD;
 	}
+	if (!ret && unconfirmed && no_verify)
+		ret = error_code(EXIT_TEMPFAIL, "the index says %d of the files exist%s but does not list them: "
+				 "whether they hold these bytes is unknown; run again without --no-verify to check",
+				 unconfirmed, unconfirmed == 1 ? "s" : "");
+	return ret;
+}
+
+static int upload(struct target *t, struct dist *d, int n)
+{
+	int *send = xcalloc(n, sizeof(*send)), *held = xcalloc(n, sizeof(*held)), ret;
+
+	if (t->trusted_publishing && (ret = index_mint_token(t)))
+		goto out;
+	if ((ret = plan(t, d, n, send, held)))
+		goto out;
+	ret = send_files(t, d, n, send, held);
 	if (!ret && !no_verify)
-		ret = verify(t, d, n);
+		ret = verify(t, d, n, held);
 out:
 	free(send);
+	free(held);
 	return ret;
 }
 
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
+		{ "ca-cert", required_argument, NULL, 'C' },
+		{ "cacert", required_argument, NULL, 'C' },
 		{ "config-file", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "index-url", required_argument, NULL, 'i' },
@@ -200,12 +244,13 @@ int main(int argc, char **argv)
 	struct target_options o = { 0 };
 	struct target t;
 	struct dist *d;
-	const char *release = NULL;
+	const char *release = NULL, *ca_file = NULL;
 	int c, ret;
 
 	setup_tool(argv[0]);
-	while ((c = getopt_long(argc, argv, "c:hi:nR:r:U:Vvw:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "C:c:hi:nR:r:U:Vvw:", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'C': ca_file = optarg; break;
 		case 'c': o.config_file = optarg; break;
 		case 'h': usage(EXIT_OK);
 		case 'i': o.index_url = optarg; break;
@@ -229,6 +274,10 @@ int main(int argc, char **argv)
 		usage(EXIT_USAGE);
 	if (release && !same_version(release, release))
 		die_code(EXIT_DATA, "the release version '%s' is not a PEP 440 version", release);
+	if (ca_file && access(ca_file, R_OK))
+		die_code(EXIT_USAGE, "--ca-cert: cannot read '%s': %s", ca_file, strerror(errno));
+	if (ca_file)
+		http_client_ca_file(http_default_client(), ca_file);
 
 	d = xcalloc(argc, sizeof(*d));
 	ret = load_all(d, argc, argv, release);

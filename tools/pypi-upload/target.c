@@ -123,6 +123,7 @@ int index_root(struct strbuf *sb, const char *url)
 		strbuf_addstr(sb, "https://pypi.org");
 		return 0;
 	}
+	/* Index servers read a repository under its upload path: keep it, less PyPI's "legacy". */
 	len = path - url;
 	if (*path == '/') {
 		size_t plen = strcspn(path, "?#");
@@ -130,7 +131,8 @@ int index_root(struct strbuf *sb, const char *url)
 		while (plen && path[plen - 1] == '/')
 			plen--;
 		if (plen >= 7 && !strncmp(path + plen - 7, "/legacy", 7))
-			len += plen - 7;
+			plen -= 7;
+		len += plen;
 	}
 	strbuf_add(sb, url, len);
 	return 0;
@@ -237,15 +239,52 @@ static int take_userinfo(char **url, char **user, char **password)
 	return 0;
 }
 
-/* user:password in the read URL are for reading only, from that URL's origin. */
-static int read_credentials(struct target *t)
+int read_urls(struct target *t, const char *url)
 {
-	char *user = NULL, *password = NULL;
-	int ret = take_userinfo(&t->index_url, &user, &password);
+	struct strbuf sb = STRBUF_INIT;
+	size_t path;
 
-	if (!ret && password && http_client_basic(http_default_client(), t->index_url,
-						  user ? user : "", password))
+	if (!starts_with(url, "http://") && !starts_with(url, "https://"))
+		return -1;
+	path = strstr(url, "://") + 3 - url;
+	path += strcspn(url + path, "/?#");
+	if (url[path - 1] == '/')
+		return -1;	/* no host */
+	strbuf_addstr(&sb, url);
+	/* Query and fragment have no place in a root that paths are appended to. */
+	strbuf_setlen(&sb, strcspn(sb.buf, "?#"));
+	while (sb.len > path && sb.buf[sb.len - 1] == '/')
+		strbuf_setlen(&sb, sb.len - 1);
+	free(t->index_url);
+	free(t->simple_url);
+	if (sb.len - path >= 7 && ends_with(sb.buf, "/simple")) {
+		t->simple_url = xstrdup(sb.buf);
+		t->index_url = xstrndup(sb.buf, sb.len - 7);
+	} else {
+		t->index_url = xstrdup(sb.buf);
+		t->simple_url = xstrfmt("%s/simple", sb.buf);
+	}
+	strbuf_release(&sb);
+	return 0;
+}
+
+/*
+ * user:password in the read URL are for reading only, from that URL's
+ * origin; where the upload's credentials already serve that origin, they
+ * serve the reads too.
+ */
+static int read_target(struct target *t, const char *given)
+{
+	char *url = xstrdup(given), *user = NULL, *password = NULL;
+	int ret = take_userinfo(&url, &user, &password);
+
+	if (!ret && read_urls(t, url))
+		ret = error_code(EXIT_USAGE, "'%s' is not an http(s) URL", url);
+	if (!ret && password && t->username && http_same_origin(url, t->upload_url))
+		note("the read URL '%s' has credentials of its own; the upload's serve its origin", url);
+	else if (!ret && password && http_client_basic(http_default_client(), url, user ? user : "", password))
 		ret = EXIT_USAGE;
+	free(url);
 	free(user);
 	free(password);
 	return ret;
@@ -256,7 +295,7 @@ int target_resolve(struct target *t, const struct target_options *o)
 	struct pypirc_repo rc;
 	struct strbuf root = STRBUF_INIT;
 	const char *section = o->repository ? o->repository : "pypi", *section_url;
-	char *url_user = NULL, *url_password = NULL;
+	char *url_user = NULL, *url_password = NULL, *index_url = NULL;
 	int found, ret;
 
 	memset(t, 0, sizeof(*t));
@@ -272,20 +311,14 @@ int target_resolve(struct target *t, const struct target_options *o)
 		goto out;
 	if ((ret = resolve_credentials(t, &rc, found, url_user, url_password)))
 		goto out;
-	if (o->index_url) {
-		t->index_url = xstrdup(o->index_url);
-		if ((ret = read_credentials(t)))
-			goto out;
-	} else if (index_root(&root, t->upload_url)) {
+	if (o->index_url || (index_url = env("PYPI_INDEX_URL"))) {
+		ret = read_target(t, o->index_url ? o->index_url : index_url);
+	} else if (index_root(&root, t->upload_url) || read_urls(t, root.buf)) {
 		ret = EXIT_USAGE;
 		error("'%s' is not an http(s) URL", t->upload_url);
-		goto out;
-	} else {
-		t->index_url = strbuf_detach(&root, NULL);
 	}
-	while (ends_with(t->index_url, "/"))
-		t->index_url[strlen(t->index_url) - 1] = '\0';
 out:
+	free(index_url);
 	pypirc_repo_release(&rc);
 	strbuf_release(&root);
 	free(url_user);
@@ -297,6 +330,7 @@ void target_release(struct target *t)
 {
 	free(t->upload_url);
 	free(t->index_url);
+	free(t->simple_url);
 	free(t->username);
 	free(t->password);
 	memset(t, 0, sizeof(*t));

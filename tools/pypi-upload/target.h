@@ -30,14 +30,16 @@ const char *known_repository(const char *name);
 
 /*
  * The root of the index that serves what upload_url receives: PyPI's upload
- * host maps to its web host; otherwise a trailing "legacy/" is dropped, or
- * the path is. 0, or -1 when upload_url is not an http(s) URL.
+ * host maps to its web host; otherwise upload_url without a trailing
+ * "legacy/" (index servers serve a repository's simple pages under the
+ * path it takes uploads at). 0, or -1 when upload_url is not an http(s) URL.
  */
 int index_root(struct strbuf *sb, const char *upload_url);
 
 struct target {
-	char *upload_url;
-	char *index_url;	/* root for /pypi/NAME/VERSION/json and /simple/ */
+	char *upload_url;	/* without user:password, as every message shows it */
+	char *index_url;	/* root of /pypi/NAME/VERSION/json and of trusted publishing */
+	char *simple_url;	/* root of the simple API: NAME/ under it lists a project */
 	char *username;		/* NULL: trusted publishing, or nothing found */
 	char *password;
 	const char *source;	/* where the credentials came from, for messages */
@@ -47,9 +49,16 @@ struct target {
 struct target_options {
 	const char *repository;		/* -r NAME */
 	const char *repository_url;	/* --repository-url */
-	const char *index_url;		/* --index-url */
+	const char *index_url;		/* --index-url, else PYPI_INDEX_URL */
 	const char *config_file;	/* --config-file, else ~/.pypirc */
 };
+
+/*
+ * Set the read URLs of t from url: an index root, or a simple API root as
+ * pip's --index-url takes it (a path ending in /simple): 0, or -1 when url
+ * is not http(s). User and password in url are left to the caller.
+ */
+int read_urls(struct target *t, const char *url);
 
 /*
  * Resolve everything; secrets are registered with secret_add(). 0, or an
