@@ -93,6 +93,24 @@ teardown() {
 	for t in latest 2 2.0; do [ "$(tag_digest acme/app $t)" = "$fix" ]; done
 }
 
+@test "--list-tags: after the digest, each tag and whether it moved or stayed" {
+	registry
+	mkarchive old.tar --arch amd64 --seed old
+	oci-push -t v2.0.0 -t latest "$REGISTRY/acme/app" amd64.tar >/dev/null
+	run oci-push -l -t v1.4.0 -t 1.4 -t latest "$REGISTRY/acme/app" old.tar
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 4 ]
+	[[ ${lines[0]} =~ ^sha256:[0-9a-f]{64}$ ]]
+	[ "${lines[1]}" = "tag v1.4.0" ]
+	[ "${lines[2]}" = "tag 1.4" ]
+	[[ ${lines[3]} == "keep latest ("*")" ]]
+	[ "$(tag_digest acme/app 1.4)" = "${lines[0]}" ]
+	# without it, the digest alone, as before
+	run oci-push -t v1.4.0 -t 1.4 -t latest "$REGISTRY/acme/app" old.tar
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 1 ]
+}
+
 @test "reads every page of the tag list before moving latest" {
 	registry
 	mkarchive b.tar --arch amd64 --seed b

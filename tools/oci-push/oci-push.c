@@ -25,7 +25,7 @@ struct plan {
 static noreturn void usage(int code)
 {
 	fprintf(code ? stderr : stdout,
-		"usage: oci-push [-fnv] [-c chunk-size] [-j jobs] [-m repository]... [-t tag]...\n"
+		"usage: oci-push [-flnv] [-c chunk-size] [-j jobs] [-m repository]... [-t tag]...\n"
 		"                registry/repository [platform=]archive...\n"
 		"       oci-push [-nv] -d tag registry/repository\n");
 	exit(code);
@@ -232,6 +232,17 @@ static int verify(struct reg *r, const struct blob *idx, const struct image_set 
 	return ret;
 }
 
+/* Where each tag stands after the push, in the words of the dry-run plan. */
+static void print_tags(const struct plan *plan, size_t nr)
+{
+	for (size_t i = 0; i < nr; i++) {
+		if (plan[i].move)
+			printf("tag %s\n", plan[i].tag);
+		else
+			printf("keep %s (%s)\n", plan[i].tag, plan[i].why);
+	}
+}
+
 static int push(struct reg *r, struct image_set *set, const struct push_opts *o)
 {
 	struct strbuf text = STRBUF_INIT;
@@ -274,6 +285,8 @@ static int push(struct reg *r, struct image_set *set, const struct push_opts *o)
 		ret = verify(r, &idx, set, plan, o->tags.nr);
 	if (!ret && !o->dry_run)
 		printf("%s\n", idx.digest);
+	if (!ret && !o->dry_run && o->list_tags)
+		print_tags(plan, o->tags.nr);
 	free(idx.digest);
 	free(plan);
 	strbuf_release(&text);
@@ -323,6 +336,7 @@ int main(int argc, char **argv)
 		{ "force", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "jobs", required_argument, NULL, 'j' },
+		{ "list-tags", no_argument, NULL, 'l' },
 		{ "mount-from", required_argument, NULL, 'm' },
 		{ "tag", required_argument, NULL, 't' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -337,7 +351,7 @@ int main(int argc, char **argv)
 	int c, ret = 0;
 
 	setup_tool(argv[0]);
-	while ((c = getopt_long(argc, argv, "c:d:fhj:m:nt:vV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:d:fhj:lm:nt:vV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			if (parse_ulong(optarg, &n) < 0 || (n && n < 1024))
@@ -352,6 +366,7 @@ int main(int argc, char **argv)
 				die_code(EXIT_USAGE, "jobs '%s' is not a number from 1 to 64", optarg);
 			o.jobs = n;
 			break;
+		case 'l': o.list_tags = 1; break;
 		case 'm': strvec_push(&o.mount_from, optarg); break;
 		case 'n': o.dry_run = 1; break;
 		case 't': strvec_push(&o.tags, optarg); break;

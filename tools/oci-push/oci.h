@@ -208,6 +208,7 @@ struct push_opts {
 	long long chunk_size;	/* 0: monolithic uploads */
 	int dry_run;
 	int force;
+	int list_tags;		/* print where each tag stands after the digest */
 	int progress;
 	struct strvec mount_from;
 	struct strvec tags;
