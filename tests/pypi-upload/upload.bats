@@ -114,6 +114,19 @@ altered_wheel() {
 	[ "$output" = "['shipsync-sample-1.0.0.tar.gz', 'shipsync_sample-1.0.0-py3-none-any.whl']" ]
 }
 
+@test "--list-state: each URL says whether this run sent the file or found it there" {
+	pypi-upload --no-verify "$SDIST"
+	run --separate-stderr pypi-upload -l "$SDIST" "$WHEEL"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "held $INDEX/files/shipsync-sample/shipsync-sample-1.0.0.tar.gz" ]
+	[ "${lines[1]}" = "sent $INDEX/files/shipsync-sample/shipsync_sample-1.0.0-py3-none-any.whl" ]
+	run --separate-stderr pypi-upload --list-state "$SDIST" "$WHEEL"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "held $INDEX/files/shipsync-sample/shipsync-sample-1.0.0.tar.gz" ]
+	[ "${lines[1]}" = "held $INDEX/files/shipsync-sample/shipsync_sample-1.0.0-py3-none-any.whl" ]
+	[ "$(uploads_sent)" -eq 2 ]
+}
+
 @test "refuses a file name that the index holds with other content, sending nothing" {
 	pypi-upload "$WHEEL" >/dev/null
 	alt=$(altered_wheel)

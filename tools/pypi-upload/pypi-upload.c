@@ -20,11 +20,12 @@
 
 static int dry_run, no_verify;
 static unsigned long wait_seconds = 120;
+static int list_state;		/* "sent URL" or "held URL" instead of the URL alone */
 
 static noreturn void usage(int code)
 {
 	fprintf(code ? stderr : stdout,
-		"usage: pypi-upload [-nv] [-C ca-file] [-c file] [-i index-url] [-r repository]\n"
+		"usage: pypi-upload [-lnv] [-C ca-file] [-c file] [-i index-url] [-r repository]\n"
 		"                   [-U repository-url] [-R version] [-w seconds] [--no-verify] file ...\n"
 		"       pypi-upload -V | --version\n");
 	exit(code);
@@ -139,9 +140,10 @@ static int plan(const struct target *t, const struct dist *d, int n, int *send, 
 /*
  * Read the index back until every file is there with its sha256, or the
  * deadline passes. A file listed without one is downloaded and hashed,
- * once, unless it was found identical already (checked).
+ * once, unless it was found identical already (checked). sent says which
+ * files this run put there, for --list-state.
  */
-static int verify(const struct target *t, const struct dist *d, int n, int *checked)
+static int verify(const struct target *t, const struct dist *d, int n, int *checked, const int *sent)
 {
 	long long deadline = now_ms() + (long long)wait_seconds * 1000;
 	long delay = 250;
@@ -163,6 +165,8 @@ static int verify(const struct target *t, const struct dist *d, int n, int *chec
 		for (int i = 0; !ret && !missing && i < n; i++) {
 			const struct remote_file *f = remote_find_dist(&r, &d[i]);
 
+			if (list_state)
+				fputs(sent[i] ? "sent " : "held ", stdout);
 			puts(f->url ? f->url : d[i].filename);
 		}
 		remote_files_release(&r);
@@ -215,8 +219,10 @@ static int upload(struct target *t, struct dist *d, int n)
 	if ((ret = plan(t, d, n, send, held)))
 		goto out;
 	ret = send_files(t, d, n, send, held);
+	for (int i = 0; i < n; i++)
+		send[i] = send[i] && !held[i];
 	if (!ret && !no_verify)
-		ret = verify(t, d, n, held);
+		ret = verify(t, d, n, held, send);
 out:
 	free(send);
 	free(held);
@@ -231,6 +237,7 @@ int main(int argc, char **argv)
 		{ "config-file", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "index-url", required_argument, NULL, 'i' },
+		{ "list-state", no_argument, NULL, 'l' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "no-verify", no_argument, NULL, 'N' },
 		{ "repository", required_argument, NULL, 'r' },
@@ -248,12 +255,13 @@ int main(int argc, char **argv)
 	int c, ret;
 
 	setup_tool(argv[0]);
-	while ((c = getopt_long(argc, argv, "C:c:hi:nR:r:U:Vvw:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "C:c:hi:lnR:r:U:Vvw:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'C': ca_file = optarg; break;
 		case 'c': o.config_file = optarg; break;
 		case 'h': usage(EXIT_OK);
 		case 'i': o.index_url = optarg; break;
+		case 'l': list_state = 1; break;
 		case 'n': dry_run = 1; break;
 		case 'N': no_verify = 1; break;
 		case 'r': o.repository = optarg; break;
