@@ -17,6 +17,8 @@ set -euo pipefail
 me=publish
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=report.sh
+. "$(dirname "$0")/report.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 
 # Paths handed to the tools never start with a dash.
@@ -28,6 +30,10 @@ step=preflight version='' notes=''
 finish() {
 	local status=$?
 	[ -z "$notes" ] || rm -f -- "$notes"
+	# A preflight failure has nothing to report but its message.
+	if [ "$status" -ne 0 ] && [ "$step" != preflight ]; then
+		report_finish failed "$step"
+	fi
 	if [ "$status" -ne 0 ] && [ -n "${RELEASE_WEBHOOK_URL:-}" ] && [ -z "$DRY_RUN" ] && [ -n "$version" ]; then
 		release-notify -b -s "$step" -- "$version" || true
 	fi
@@ -70,6 +76,7 @@ find_tag() {
 	tag=$TAG_PREFIX$version
 	semver-check -q -- "$version" || die "tag '$tag' is not '${TAG_PREFIX}' followed by a SemVer version"
 	pep440=$(semver-check --pep440 -- "$version")
+	report_for "$tag" "$version"
 }
 
 # plain_name NAME: NAME names a file directly inside DIST: no directory, not
@@ -162,14 +169,18 @@ stage_release() {
 }
 
 upload_packages() {
-	local pypi=(pypi-upload "${dry[@]}" --release-version "$pep440")
+	local pypi=(pypi-upload "${dry[@]}" --list-state --release-version "$pep440")
 	[ -z "$PYPI_REPOSITORY_URL" ] || pypi+=(-U "$PYPI_REPOSITORY_URL")
+	local urls url
 	begin "uploading to the package index" "uploading ${#dists[@]} files to the package index"
-	act "${pypi[@]}" -- "${dists[@]}"
+	urls=$(act "${pypi[@]}" -- "${dists[@]}")
+	while IFS= read -r url; do
+		[ -z "$url" ] || report_package "$url"
+	done <<<"$urls"
 }
 
 tag_images() {
-	local docker_tag major minor names t image_tags=()
+	local docker_tag major minor names t out image_tags=()
 	[ ${#archives[@]} -gt 0 ] || return 0
 	docker_tag=$(semver-check --docker-tag -- "$version")
 	names=("$TAG_PREFIX$docker_tag" "$docker_tag")
@@ -181,7 +192,12 @@ tag_images() {
 	fi
 	for t in "${names[@]}"; do image_tags+=(-t "$t"); done
 	begin "tagging the images" "tagging $image: ${names[*]}"
-	act oci-push "${dry[@]}" "${image_tags[@]}" -- "$image" "${archives[@]}"
+	if [ -n "$DRY_RUN" ]; then
+		act oci-push -n "${image_tags[@]}" -- "$image" "${archives[@]}"
+		return
+	fi
+	out=$(oci-push -l "${image_tags[@]}" -- "$image" "${archives[@]}")
+	report_image "$image" "$(head -n 1 <<<"$out")" "$out"
 }
 
 publish_release() {
@@ -191,7 +207,7 @@ publish_release() {
 		return
 	fi
 	release_url=$(act gh-release "${dry[@]}" publish -- "$tag")
-	[ -z "$release_url" ] || echo "$release_url"
+	[ -z "$release_url" ] || report_release "$release_url"
 }
 
 release_url=''
@@ -207,5 +223,5 @@ fi
 if [ -n "$DRY_RUN" ]; then
 	say "dry run for $tag done: nothing was changed"
 else
-	say "published $tag"
+	report_finish published ''
 fi

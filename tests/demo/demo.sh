@@ -140,6 +140,13 @@ registry_tags() {
 	curl -fsS -u "tester:$REGISTRY_PASSWORD" "http://$REGISTRY/v2/acme/app/tags/list" 2>/dev/null || true
 }
 
+# registry_digest TAG: the digest the registry names for acme/app:TAG.
+registry_digest() {
+	curl -fsS -o /dev/null -D - -u "tester:$REGISTRY_PASSWORD" \
+		-H 'Accept: application/vnd.oci.image.index.v1+json' \
+		"http://$REGISTRY/v2/acme/app/manifests/$1" | tr -d '\r' | sed -n 's/^[Dd]ocker-[Cc]ontent-[Dd]igest: //p'
+}
+
 step "make publish DRY_RUN=1"
 make -s publish DRY_RUN=1
 # A dry run writes nothing anywhere.
@@ -150,11 +157,26 @@ make -s publish DRY_RUN=1
 echo "dry run: nothing was written to the index, the registry or GitHub" >&2
 
 step "make publish"
-make -s publish
+make -s publish REPORT_JSON="$work/report1.json" GITHUB_STEP_SUMMARY="$work/summary.md"
 
 step "make publish again: everything is there already"
 uploads=$(uploads_count)
-make -s publish
+make -s publish REPORT_JSON="$work/report2.json"
+# The reports say the same from the outside: what was sent, then that all was there.
+"$PY" - "$work/report1.json" "$work/report2.json" "$work/summary.md" "$(registry_digest 1.0.0)" <<'PY' >&2 ||
+import json, sys
+first, second = (json.load(open(p)) for p in sys.argv[1:3])
+summary, digest = open(sys.argv[3]).read(), sys.argv[4]
+assert first["status"] == second["status"] == "published", "status"
+assert [p["uploaded"] for p in first["packages"]] == [True, True], "first publish: not every file sent"
+assert [p["uploaded"] for p in second["packages"]] == [False, False], "second publish: files sent again"
+assert first["images"][0]["digest"] == second["images"][0]["digest"] == digest, "image digest"
+assert "latest" in first["images"][0]["tags_moved"], "latest did not move"
+assert first["release"] and first["release"] == second["release"], "release URL"
+assert digest in summary and "| release |" in summary, "step summary"
+print("release reports: 2 files sent, then none; image", digest[:19], "; one release")
+PY
+	{ echo "demo: the release reports do not match what happened" >&2; exit 1; }
 [ "$(uploads_count)" = "$uploads" ] || { echo "demo: the second publish sent files again" >&2; exit 1; }
 [ "$(gh_state 'len(releases)')" = 1 ] || { echo "demo: the second publish made another release" >&2; exit 1; }
 echo "second publish: no file sent again, still one release" >&2
