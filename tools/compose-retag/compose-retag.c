@@ -323,6 +323,19 @@ static const char *from_environment(const char *name, void *ctx)
 	return getenv(name);
 }
 
+/* A build argument given by its name alone takes the variable, when it is set. */
+static void add_bare_arg(struct build *b, const char *name)
+{
+	const char *value = getenv(name);
+	char *arg;
+
+	if (!value)
+		return;
+	arg = xstrfmt("%s=%s", name, value);
+	build_set_arg(b, arg);
+	free(arg);
+}
+
 /* Add one value of a build section to b, interpolated as compose does. */
 static int add_build_value(struct build *b, const struct input *in, const struct image_ref *r)
 {
@@ -348,8 +361,8 @@ static int add_build_value(struct build *b, const struct input *in, const struct
 		free(b->target), b->target = strbuf_detach(&sb, NULL);
 	else if (strchr(sb.buf, '='))
 		build_set_arg(b, sb.buf);
-	else if (getenv(sb.buf))	/* a bare NAME takes its value from the environment */
-		build_set_arg(b, (strbuf_addf(&sb, "=%s", getenv(sb.buf)), sb.buf));
+	else
+		add_bare_arg(b, sb.buf);
 	strbuf_release(&sb);
 	return 0;
 }
