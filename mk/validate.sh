@@ -273,7 +273,8 @@ validate_platforms() {
 	done
 	for p in $PLATFORMS; do
 		for repo in "${images[@]}"; do
-			platforms_of "$repo" | grep -qxF -- "$p" || continue
+			# Not a pipe into grep -q: under pipefail its early exit fails the pipe.
+			grep -qxF -- "$p" <<<"$(platforms_of "$repo")" || continue
 			validate_one "$repo" "$p"
 		done
 	done
