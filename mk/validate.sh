@@ -93,18 +93,22 @@ declare -A context=() dockerfile=() target=() buildargs=() from=()
 
 # The build sections of the own images' compose services: COMPOSE_FILES, then
 # the compose files a development checkout has at the top. The first file
-# that says how an image is built says it all.
+# that says how an image is built says it all. An image whose context or
+# Dockerfile make variables name is not looked up: they say it all.
 compose_builds() {
 	local files=() f out repo field value image_args=()
 	local -A seen=()
 	[ -n "$IMAGE" ] || return 0
-	for f in "${images[@]}"; do image_args+=(-i "$f"); done
+	for f in "${images[@]}"; do
+		image_var DOCKER_CONTEXT "$f" >/dev/null || image_var DOCKERFILE "$f" >/dev/null || image_args+=(-i "$f")
+	done
+	[ ${#image_args[@]} -gt 0 ] || return 0
 	read -r -a files <<<"$COMPOSE_FILES"
 	for f in "${files[@]}" compose.y*ml compose.*.y*ml docker-compose.y*ml docker-compose.*.y*ml; do
 		[ -f "$f" ] && [ -z "${seen[$f]:-}" ] || continue
 		seen[$f]=1
 		out=$(compose-retag "${image_args[@]}" -b -- "$f") ||
-			fail "cannot read how '$f' builds the images (see above)"
+			fail "cannot read how '$f' builds the images (see above): fix it, or name the image's context with DOCKER_CONTEXT_<key> (shipsync(7))"
 		while IFS=$'\t' read -r repo field value; do
 			[ -n "$repo" ] || continue
 			[ -z "${from[$repo]:-}" ] || [ "${from[$repo]}" = "$f" ] || continue

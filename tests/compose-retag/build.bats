@@ -115,3 +115,16 @@ setup() {
 	run compose-retag -b proj/compose.yaml
 	status_is 2
 }
+
+@test "an alias or merge key in another service's build section does not stop an own image's" {
+	printf '%s\n' 'x-b: &b {context: ./other}' 'services:' '  other:' '    image: other/thing' '    build: *b' \
+		'  merged:' '    image: other/merged' '    build:' '      <<: *b' '  app:' '    image: ghcr.io/acme/app' \
+		'    build: ./app' >compose.yaml
+	run --separate-stderr compose-retag -i ghcr.io/acme/app -b compose.yaml
+	status_is 0
+	[ "$output" = "$(printf 'ghcr.io/acme/app\tcontext\t./app\nghcr.io/acme/app\tdockerfile\t./app/Dockerfile')" ]
+	# The own image's own merge key is refused, with its line: a target it would miss.
+	run --separate-stderr compose-retag -i other/merged -b compose.yaml
+	status_is 3
+	[[ $stderr == *"compose.yaml:9"*"service 'merged'"*"uses a merge key (<<)"* ]]
+}

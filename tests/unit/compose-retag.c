@@ -288,10 +288,14 @@ static void test_scan_builds(void)
 		     "3:a:=t|4:a:=K=1|4:a:=L", "a flow build with an args list");
 	check_builds("x-b: &b\n  target: no\nservices:\n  a:\n    image: i\n    command: [build]\n", "",
 		     "nothing outside services.NAME.build is a build value");
-	check_builds("services:\n  a:\n    build:\n      target: |\n        t\n",
-		     "ERR:4:a build value that is a block scalar is not supported", "a block scalar target");
+	check_builds("services:\n  a:\n    build:\n      target: |\n        t\n  b:\n    build: .\n",
+		     "5:a:=has a block scalar|1:b:=.", "a block scalar target is unreadable, and the reading goes on");
 	check_builds("x: &t t\nservices:\n  a:\n    build:\n      target: *t\n",
-		     "ERR:5:a build value that is an alias is not supported", "an aliased build value");
+		     "5:a:=has an alias", "an aliased build value is unreadable");
+	check_builds("x-b: &b {target: t}\nservices:\n  a:\n    build:\n      <<: *b\n      context: .\n",
+		     "5:a:=uses a merge key (<<)|1:a:=.", "a merge key in a build section is unreadable");
+	check_builds("x-b: &b {context: .}\nservices:\n  a:\n    build: *b\n",
+		     "5:a:=has an alias", "an aliased build section is unreadable");
 }
 
 static const char *test_env(const char *name, void *ctx)

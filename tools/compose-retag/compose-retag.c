@@ -425,7 +425,12 @@ static int print_build(const struct input *ins, size_t n, const char *repo, cons
 			if (!r->service || strcmp(r->service, service))
 				continue;
 			found = 1;
-			ret = add_build_value(&b, &ins[f], r);
+			if (r->kind == REF_UNREADABLE)
+				ret = error("'%s:%zu': the build section of service '%s' (image '%s') %s, "
+					    "which compose-retag does not follow", ins[f].path, r->line,
+					    service, repo, r->value);
+			else
+				ret = add_build_value(&b, &ins[f], r);
 		}
 	}
 	if (found && !ret && build_resolve(&b, project_dir, msg, sizeof(msg)) < 0)

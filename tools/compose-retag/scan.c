@@ -342,11 +342,30 @@ static int build_kind(const struct scanner *s, const struct path *p)
 		return REF_CONTEXT;
 	if (!p->key[3])
 		return 0;
+	if (!strcmp(p->key[3], "<<") || (p->nr == 5 && p->key[4] && !strcmp(p->key[4], "<<")))
+		return REF_UNREADABLE;
 	if (p->nr == 4)
 		return !strcmp(p->key[3], "context") ? REF_CONTEXT :
 		       !strcmp(p->key[3], "dockerfile") ? REF_DOCKERFILE :
 		       !strcmp(p->key[3], "target") ? REF_TARGET : 0;
 	return !strcmp(p->key[3], "args") ? REF_ARG : 0;
+}
+
+/* A build value this reader cannot follow, kept so that only the build of an image asked for fails. */
+static int add_unreadable(struct scanner *s, size_t pos, const struct path *p, const char *why)
+{
+	struct image_ref *r;
+
+	ALLOC_GROW(s->builds->v, s->builds->nr + 1, s->builds->alloc);
+	r = &s->builds->v[s->builds->nr++];
+	memset(r, 0, sizeof(*r));
+	r->kind = REF_UNREADABLE;
+	r->service = xstrdup(p->key[1]);
+	r->line = line_of(s, pos);
+	r->start = pos;
+	r->value = xstrdup(why);
+	r->len = strlen(why);
+	return 0;
 }
 
 /* Record the scalar sc found at path p: an image value, a build value, or neither. */
@@ -355,6 +374,8 @@ static int found_scalar(struct scanner *s, const struct scalar *sc, const struct
 {
 	if (image)
 		return add_ref(s, s->refs, sc, p, REF_IMAGE);
+	if (build == REF_UNREADABLE)
+		return add_unreadable(s, sc->start, p, "uses a merge key (<<)");
 	if (build)
 		return add_ref(s, s->builds, sc, p, (enum ref_kind)build);
 	return 0;
@@ -407,7 +428,7 @@ static int use_alias(struct scanner *s, size_t p, size_t nlen, const struct path
 	size_t i;
 
 	if (build)
-		return fail(s, p, "a build value that is an alias is not supported");
+		return add_unreadable(s, p, path, build == REF_UNREADABLE ? "uses a merge key (<<)" : "has an alias");
 	if (!image)
 		return 0;
 	a = find_anchor(s, s->buf + p + 1, nlen);
@@ -701,7 +722,7 @@ static size_t block_value(struct scanner *s, size_t p, size_t e, struct frame *f
 		if (image)
 			return fail(s, p, "an image value that is a block scalar is not supported"), NOPOS;
 		if (build)
-			return fail(s, p, "a build value that is a block scalar is not supported"), NOPOS;
+			add_unreadable(s, p, &path, "has a block scalar");
 		record_anchor(s, &pr, NULL);
 		s->block_indent = owner;
 		return next_line(s, e);

@@ -20,6 +20,7 @@ enum ref_kind {
 	REF_DOCKERFILE,		/* build.dockerfile */
 	REF_TARGET,		/* build.target */
 	REF_ARG,		/* build.args.KEY (key set), or an item KEY=VALUE of a list */
+	REF_UNREADABLE,		/* a build value this reader cannot follow; value says why */
 };
 
 /* One value: the scalar as YAML reads it, and where each byte came from. */
@@ -53,6 +54,8 @@ int scan_compose(const char *buf, size_t len, struct image_refs *refs, struct sc
 /*
  * The same, and when builds is not NULL the values of every service's
  * build section too (context, dockerfile, target, args), in file order.
+ * An alias, a merge key or a block scalar there is a REF_UNREADABLE entry,
+ * not an error: only a build that is asked for needs reading.
  */
 int scan_compose_builds(const char *buf, size_t len, struct image_refs *refs,
 			struct image_refs *builds, struct scan_error *err);
