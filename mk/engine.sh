@@ -24,6 +24,8 @@ engine_detect() {
 engine_build() {
 	local platform=$1 dockerfile=$2 ref=$3 iid=$4 context=$5 log=$6
 	local args=(build --platform "$platform" -f "$dockerfile" -t "$ref" --iidfile "$iid" "${@:7}")
+	# The context is the one operand: a relative one never reads as an option.
+	case $context in /*) ;; *) context=./$context ;; esac
 	# podman's default, the OCI format, drops HEALTHCHECK with a mere warning.
 	[ "$ENGINE" = docker ] || args+=(--format docker)
 	DOCKER_BUILDKIT=1 "$DOCKER" "${args[@]}" "$context" >"$log" 2>&1
