@@ -6,7 +6,13 @@ SHIPSYNC_DEFAULTS := 1
 SHIPSYNC_VARS := VERSION PREID PYPROJECT COMPOSE_FILES CHANGELOG TAG_PREFIX VERSION_FILES IMAGE \
 	PLATFORMS DOCKER DIST HEALTH_URL HEALTH_FIELD HEALTH_EXPECT HEALTH_TIMEOUT VALIDATE_NETWORK \
 	DOCKERFILE DOCKER_CONTEXT PYTHON PYPI_REPOSITORY_URL REGISTRY GITHUB_REPOSITORY CI_WORKFLOW \
-	DRY_RUN ROLLBACK_REMOTE_TAG REPORT_JSON
+	DRY_RUN ROLLBACK_REMOTE_TAG VALIDATE_GRACE PARTS REPORT_JSON
+
+# The variables of one image, NAME_<key> where <key> is the last component
+# of its repository (HEALTH_URL_web for ghcr.io/acme/web): those set before
+# the include line or on the command line.
+SHIPSYNC_IMAGE_VARS := $(filter $(addsuffix _%,DOCKERFILE DOCKER_CONTEXT DOCKER_TARGET HEALTH_URL \
+	HEALTH_FIELD HEALTH_EXPECT PLATFORMS),$(.VARIABLES))
 
 # A value typed on the command line or found in the environment (a CI
 # workflow's input, say) is data. Make would expand a $(shell ...) in it,
@@ -15,7 +21,7 @@ SHIPSYNC_VARS := VERSION PREID PYPROJECT COMPOSE_FILES CHANGELOG TAG_PREFIX VERS
 # wherever it is set. Values set in the project's Makefile are the
 # project's own make code and expand as usual.
 shipsync_data = $(eval override $(1) := $$(value $(1)))
-$(foreach v,$(SHIPSYNC_VARS),$(if $(filter command environment,$(firstword $(origin $(v)))),$(call shipsync_data,$(v))))
+$(foreach v,$(SHIPSYNC_VARS) $(SHIPSYNC_IMAGE_VARS),$(if $(filter command environment,$(firstword $(origin $(v)))),$(call shipsync_data,$(v))))
 $(call shipsync_data,VERSION)
 
 # VERSION=x.y.z, or major, minor, patch, prerelease, release, auto.
@@ -41,6 +47,10 @@ HEALTH_EXPECT  ?= healthy
 HEALTH_TIMEOUT ?= 60s
 # none: the URL is probed inside the container (needs root); host: from here.
 VALIDATE_NETWORK ?= none
+# An image with neither HEALTHCHECK nor health URL must keep running this long (seconds).
+VALIDATE_GRACE ?= 10
+# validate-merge: the DIST directories of the platforms' validations.
+PARTS ?=
 DOCKERFILE     ?= Dockerfile
 DOCKER_CONTEXT ?= .
 PYTHON         ?= python3
@@ -55,5 +65,5 @@ ROLLBACK_REMOTE_TAG ?=
 # A file publish writes its report to as JSON.
 REPORT_JSON         ?=
 
-export $(SHIPSYNC_VARS)
+export $(SHIPSYNC_VARS) $(SHIPSYNC_IMAGE_VARS)
 endif

@@ -19,10 +19,13 @@ engine_detect() {
 	esac
 }
 
-# engine_build PLATFORM DOCKERFILE REF IIDFILE CONTEXT LOG: build one image.
+# engine_build PLATFORM DOCKERFILE REF IIDFILE CONTEXT LOG [OPTION...]: build
+# one image; the options (--target, --build-arg) go to the engine's build.
 engine_build() {
 	local platform=$1 dockerfile=$2 ref=$3 iid=$4 context=$5 log=$6
-	local args=(build --platform "$platform" -f "$dockerfile" -t "$ref" --iidfile "$iid")
+	local args=(build --platform "$platform" -f "$dockerfile" -t "$ref" --iidfile "$iid" "${@:7}")
+	# The context is the one operand: a relative one never reads as an option.
+	case $context in /*) ;; *) context=./$context ;; esac
 	# podman's default, the OCI format, drops HEALTHCHECK with a mere warning.
 	[ "$ENGINE" = docker ] || args+=(--format docker)
 	DOCKER_BUILDKIT=1 "$DOCKER" "${args[@]}" "$context" >"$log" 2>&1
@@ -44,6 +47,67 @@ engine_run() {
 	# With --platform, podman would look for a newer image in a registry.
 	[ "$ENGINE" = docker ] || args+=(--pull never)
 	"$DOCKER" "${args[@]}" "$image" >"$log" 2>&1
+}
+
+# engine_running NAME: the container is running.
+engine_running() {
+	[ "$("$DOCKER" inspect -f '{{.State.Running}}' "$1" 2>/dev/null)" = true ]
+}
+
+# engine_check_builder: the engine can build for a platform, which takes
+# BuildKit with Docker (podman's builder does it itself). Docker clients
+# before 23.0 have BuildKit built in; later ones build through the buildx
+# plugin, and without it fall back to a builder that ignores --platform's
+# TARGETARCH and says only "Install the buildx component".
+engine_check_builder() {
+	local version major
+	[ "$ENGINE" = docker ] || return 0
+	"$DOCKER" buildx version >/dev/null 2>&1 && return 0
+	version=$("$DOCKER" --version 2>/dev/null)
+	major=${version#Docker version }
+	major=${major%%.*}
+	[[ $major =~ ^[0-9]+$ ]] && [ "$major" -lt 23 ] && return 0
+	say "'$DOCKER' ($version) builds images for a platform with BuildKit, through its buildx"
+	say "  component, which is not installed: install it (Debian, Ubuntu: docker-buildx or"
+	say "  docker-buildx-plugin; Fedora: docker-buildx-plugin; or the buildx release binary in"
+	say "  ~/.docker/cli-plugins/docker-buildx), or name another engine with DOCKER (podman works too)"
+	fail "nothing was built"
+}
+
+# engine_emulated ARCH: the name binfmt_misc gives QEMU's emulator of ARCH.
+engine_emulated() {
+	case $1 in
+	amd64) echo x86_64 ;;
+	arm64) echo aarch64 ;;
+	386) echo i386 ;;
+	mips64le) echo mips64el ;;
+	*) echo "$1" ;;
+	esac
+}
+
+# engine_check_platform PLATFORM: this machine runs the platform's programs,
+# natively or with an emulator registered with binfmt_misc; else say how to
+# get one, before anything is built.
+engine_check_platform() {
+	local platform=$1 arch host entry
+	arch=${platform#*/}
+	arch=${arch%%/*}
+	host=$(engine_host_arch)
+	case $host:$arch in
+	"$arch:$arch"|amd64:386|arm64:arm) return 0 ;;
+	esac
+	for entry in /proc/sys/fs/binfmt_misc/qemu-"$(engine_emulated "$arch")"*; do
+		[ -f "$entry" ] && grep -qx enabled "$entry" && return 0
+	done
+	explain_no_emulator "$platform" "$arch"
+	fail "$platform: no emulator runs its programs here; nothing was built"
+}
+
+explain_no_emulator() {
+	say "$1 programs cannot run on this $(uname -m) machine: no emulator is registered for $2"
+	say "  install QEMU's user-mode emulators with binfmt support (Debian, Ubuntu: qemu-user-static binfmt-support;"
+	say "  Fedora: qemu-user-static) and check /proc/sys/fs/binfmt_misc/qemu-*; or validate only this machine's"
+	say "  platform (PLATFORMS=linux/$(engine_host_arch)) and the others on machines of their own"
 }
 
 # engine_healthwait_args ARRAY: add healthwait's options that name the engine to ARRAY.
@@ -94,11 +158,10 @@ engine_explain() {
 		say "  put '[containers]' and 'default_ulimits = []' in containers.conf"
 		say "  (~/.config/containers/containers.conf, or a file named by CONTAINERS_CONF), then run validate again"
 	fi
-	if grep -qs 'exec format error' "$@"; then
-		say "$platform programs cannot run on this $(uname -m) machine: no emulator is registered for $arch"
-		say "  install QEMU's user-mode emulators with binfmt support (Debian, Ubuntu: qemu-user-static binfmt-support;"
-		say "  Fedora: qemu-user-static) and check /proc/sys/fs/binfmt_misc/qemu-*; or validate only this machine's"
-		say "  platform (PLATFORMS=linux/$(engine_host_arch)) and the others on machines of their own"
+	if grep -qs 'exec format error' "$@" && [ "$arch" = "$(engine_host_arch)" ]; then
+		say "the image holds programs of another architecture than $platform's: check what its build copies"
+	elif grep -qs 'exec format error' "$@"; then
+		explain_no_emulator "$platform" "$arch"
 	fi
 	if grep -qs -e 'insufficient UIDs or GIDs' -e 'cannot find mappings for user' -e 'chown [^ ]*: invalid argument' \
 		-e 'newuidmap' "$@"; then

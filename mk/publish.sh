@@ -4,8 +4,8 @@
 #
 #   1. preflight: tag at HEAD, clean tree, versions agree, artifacts match
 #      the manifest, credentials present, CI passed for the tag's commit
-#   2. stage what can be undone: image blobs and manifests by digest, a draft
-#      GitHub release with its assets
+#   2. stage what can be undone: every own image's blobs and manifests by
+#      digest, a draft GitHub release with its assets and each image's digest
 #   3. the irreversible step: PyPI
 #   4. promote: image tags, publish the release
 # Each tool skips what is already done, so a failed publish is finished by
@@ -79,62 +79,55 @@ find_tag() {
 	report_for "$tag" "$version"
 }
 
-# plain_name NAME: NAME names a file directly inside DIST: no directory, not
-# . or .., no leading dash, no control character. The manifest is a file on
-# disk, and a name such as ../../.ssh/id_rsa would attach that file.
-plain_name() {
-	case $1 in
-	''|.|..|-*|*/*|*[[:cntrl:]]*) return 1 ;;
-	esac
-}
-
-# verified NAME SHA256 SIZE: DIST/NAME is a regular file with those bytes.
-verified() {
-	local path=$DIST/$1
-	[ ! -L "$path" ] || die "'$path' is a symbolic link; validate keeps the files themselves: run make validate again"
-	[ -f "$path" ] || die "'$path' is in the manifest but missing"
-	[ "$(sha256sum -- "$path" | cut -d ' ' -f 1)" = "$2" ] && [ "$(stat -c %s -- "$path")" = "$3" ] ||
-		die "'$path' is not what validate tested (sha256 differs): run make validate again"
-}
-
 # read_manifest: check every line of DIST/shipsync-manifest and every file it
-# names; sets dists (the sdist and wheels) and archives (platform=path).
+# names; sets dists (the sdist and wheels), images (the repositories of
+# IMAGE) and, for each, archives_of[REPOSITORY] (platform=path ..., one
+# line each).
+# shellcheck disable=SC2154 # m_*: set by read_manifest_file (lib.sh)
 read_manifest() {
-	local first a b c extra platform for_version=''
-	local -A checked=()
-	dists=() archives=()
-	[ -f "$MANIFEST" ] || die "no '$MANIFEST': run make validate for $tag first"
-	while read -r first a b c extra; do
-		case $first in
-		''|shipsync-manifest)
-			;;
-		version)
-			for_version=$a ;;
-		image)	# image PLATFORM CONFIG-DIGEST FILE
-			platform=$a
-			plain_name "$c" && [ -z "$extra" ] || die "'$MANIFEST': '$(shown "$c")' is not a plain file name in '$DIST'"
-			case $platform in ''|*[!a-z0-9/._-]*|[!a-z]*) die "'$MANIFEST': '$(shown "$platform")' is not a platform" ;; esac
-			archives+=("$platform=$DIST/$c") ;;
-		*)	# SHA256 SIZE FILE
-			plain_name "$b" && [ -z "$c$extra" ] || die "'$MANIFEST': '$(shown "$b")' is not a plain file name in '$DIST'"
-			[[ $first =~ ^[0-9a-f]{64}$ ]] && [[ $a =~ ^[0-9]+$ ]] ||
-				die "'$MANIFEST': '$(shown "$first $a $b")' is not a line validate writes: run make validate again"
-			verified "$b" "$first" "$a"
-			checked[$b]=1
-			case $b in image-*.tar) ;; *) dists+=("$DIST/$b") ;; esac ;;
+	local entry repo platform digest file list head
+	local -A own=() used=()
+	dists=() images=() archives_of=()
+	read_manifest_file "$MANIFEST" "$DIST" shipsync-manifest
+	[ "$m_version" = "$pep440" ] ||
+		die "'$MANIFEST' is for version '$(shown "$m_version")', not $pep440: run make validate again"
+	head=$(git rev-parse -q --verify HEAD)
+	[ "$m_commit" = "$head" ] ||
+		die "'$MANIFEST' was validated at commit '$(shown "$m_commit")', not at $tag ($head): run make validate again"
+	list=$(own_images) || exit
+	[ -z "$list" ] || mapfile -t images <<<"$list"
+	for repo in "${images[@]}"; do own[$repo]=1; done
+	for entry in "${m_images[@]}"; do
+		read -r repo platform digest file <<<"$entry"
+		[ -n "${own[$repo]:-}" ] ||
+			die "'$MANIFEST' holds the image '$(shown "$repo")', which IMAGE does not name: run make validate again"
+		archives_of[$repo]+="$platform=$DIST/$file"$'\n'
+		used[$file]=1
+	done
+	for repo in "${images[@]}"; do
+		[ -n "${archives_of[$repo]:-}" ] ||
+			die "IMAGE names $repo, which '$MANIFEST' has no archive of: run make validate again"
+	done
+	for file in "${!m_files[@]}"; do
+		[ -z "${used[$file]:-}" ] || continue
+		case $file in
+		*.whl|*.tar.gz) dists+=("$DIST/$file") ;;
+		*) die "'$MANIFEST' lists '$(shown "$file")', which is neither an image nor an sdist or wheel" ;;
 		esac
-	done <"$MANIFEST"
-	[ "$for_version" = "$pep440" ] ||
-		die "'$MANIFEST' is for version '$(shown "$for_version")', not $pep440: run make validate again"
+	done
+	[ ${#dists[@]} -eq 0 ] || mapfile -t dists < <(printf '%s\n' "${dists[@]}" | sort)
 	[ ${#dists[@]} -gt 0 ] || die "'$MANIFEST' lists no sdist or wheel"
-	for a in "${archives[@]}"; do
-		[ -n "${checked[${a##*/}]:-}" ] || die "'$MANIFEST' names the image '${a##*/}' without its sha256"
+	for file in "$DIST"/*.whl "$DIST"/*.tar.gz "$DIST"/image-*.tar; do
+		[ -e "$file" ] || continue
+		[ -n "${m_files[${file##*/}]:-}" ] ||
+			die "'$file' is not in '$MANIFEST': it was not validated; remove it or validate again"
 	done
-	for a in "$DIST"/*.whl "$DIST"/*.tar.gz "$DIST"/image-*.tar; do
-		[ -e "$a" ] || continue
-		[ -n "${checked[${a##*/}]:-}" ] ||
-			die "'$a' is not in '$MANIFEST': it was not validated; remove it or validate again"
-	done
+}
+
+# archives REPOSITORY: sets archives, the platform=path arguments of oci-push.
+archives() {
+	archives=()
+	[ -z "${archives_of[$1]:-}" ] || mapfile -t archives <<<"${archives_of[$1]%$'\n'}"
 }
 
 preflight() {
@@ -145,8 +138,6 @@ preflight() {
 	[ -n "${GITHUB_TOKEN:-}${GH_TOKEN:-}" ] || die "no GITHUB_TOKEN or GH_TOKEN in the environment: the GitHub release needs one"
 	[ -n "${PYPI_TOKEN:-}${TWINE_PASSWORD:-}${ACTIONS_ID_TOKEN_REQUEST_URL:-}" ] || [ -f "${HOME:-/}/.pypirc" ] ||
 		die "no PyPI credentials: set PYPI_TOKEN (or TWINE_USERNAME/TWINE_PASSWORD, ~/.pypirc, or trusted publishing)"
-	image=$(first_image)
-	[ ${#archives[@]} -eq 0 ] || [ -n "$image" ] || die "the manifest has images but IMAGE names no repository to push them to"
 	local ci=(gh-release ci-status)
 	[ -z "$CI_WORKFLOW" ] || ci+=(--workflow "$CI_WORKFLOW")
 	"${ci[@]}" -- "$tag" || die "CI has not passed for $tag (gh-release ci-status says why); publish waits for a green run"
@@ -155,16 +146,41 @@ preflight() {
 
 # --- the steps -----------------------------------------------------------
 
+# Each image goes to its registry by digest, an index over its platforms;
+# oci-push prints the index's digest, which the release names.
 stage_images() {
-	[ ${#archives[@]} -gt 0 ] || return 0
-	begin "staging the images" "staging the images of $image by digest"
-	act oci-push "${dry[@]}" -- "$image" "${archives[@]}" >/dev/null
+	local repo digest
+	[ ${#images[@]} -gt 0 ] || return 0
+	for repo in "${images[@]}"; do
+		archives "$repo"
+		begin "staging the images" "staging the images of $repo by digest"
+		if [ -z "$DRY_RUN" ]; then
+			digest=$(oci-push -- "$repo" "${archives[@]}") || exit
+			digests[$repo]=${digest##*$'\n'}
+		else
+			act oci-push -n -- "$repo" "${archives[@]}" >/dev/null
+		fi
+	done
+}
+
+# The release notes: the changelog's section, and each image by digest.
+write_notes() {
+	local repo
+	changelog-prepend -f "$CHANGELOG" -x "$version" 2>/dev/null || echo "Release $tag"
+	[ ${#images[@]} -gt 0 ] || return 0
+	printf '\n### Images
+\n'
+	for repo in "${images[@]}"; do
+		printf -- '- `%s:%s`' "$repo" "$(semver-check --docker-tag -- "$version")"
+		[ -z "${digests[$repo]:-}" ] || printf ' (`%s`)' "${digests[$repo]}"
+		printf '\n'
+	done
 }
 
 stage_release() {
 	begin "staging the draft release" "staging a draft GitHub release for $tag"
 	notes=$(mktemp)
-	changelog-prepend -f "$CHANGELOG" -x "$version" >"$notes" 2>/dev/null || echo "Release $tag" >"$notes"
+	write_notes >"$notes"
 	act gh-release "${dry[@]}" draft --name "$tag" --notes "$notes" -- "$tag" "${dists[@]}" >/dev/null
 }
 
@@ -180,24 +196,29 @@ upload_packages() {
 }
 
 tag_images() {
-	local docker_tag major minor names t out image_tags=()
-	[ ${#archives[@]} -gt 0 ] || return 0
+	local docker_tag major minor names t repo out image_tags=()
+	[ ${#images[@]} -gt 0 ] || return 0
 	docker_tag=$(semver-check --docker-tag -- "$version")
 	names=("$TAG_PREFIX$docker_tag" "$docker_tag")
 	if [ -z "$(semver-check --field prerelease -- "$version")" ]; then
 		major=$(semver-check --field major -- "$version")
 		minor=$(semver-check --field minor -- "$version")
-		# oci-push moves these only when this is the registry's highest stable version.
+		# oci-push moves these only when this is the registry's highest
+		# stable version of that image.
 		names+=("$major.$minor" "$major" latest)
 	fi
 	for t in "${names[@]}"; do image_tags+=(-t "$t"); done
-	begin "tagging the images" "tagging $image: ${names[*]}"
-	if [ -n "$DRY_RUN" ]; then
-		act oci-push -n "${image_tags[@]}" -- "$image" "${archives[@]}"
-		return
-	fi
-	out=$(oci-push -l "${image_tags[@]}" -- "$image" "${archives[@]}")
-	report_image "$image" "$(head -n 1 <<<"$out")" "$out"
+	for repo in "${images[@]}"; do
+		archives "$repo"
+		begin "tagging the images" "tagging $repo: ${names[*]}"
+		if [ -z "$DRY_RUN" ]; then
+			out=$(oci-push -l "${image_tags[@]}" -- "$repo" "${archives[@]}") || exit
+			digests[$repo]=$(head -n 1 <<<"$out")
+			report_image "$repo" "${digests[$repo]}" "$out"
+		else
+			act oci-push -n "${image_tags[@]}" -- "$repo" "${archives[@]}"
+		fi
+	done
 }
 
 publish_release() {
@@ -211,6 +232,7 @@ publish_release() {
 }
 
 release_url=''
+declare -A digests=() archives_of=()
 preflight
 stage_images
 stage_release

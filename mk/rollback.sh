@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # shipsync rollback: undo what can be undone for one version and say plainly
-# what cannot. The GitHub release and the version's own image tags are
-# deleted; the git tag is deleted locally (and on GitHub with
+# what cannot. The GitHub release and the version's tags of every own
+# image are deleted; the git tag is deleted locally (and on GitHub with
 # ROLLBACK_REMOTE_TAG=1); PyPI files are immutable, so they get yank advice.
 # VERSION and the rest come from the environment (mk/defaults.mk); with
 # DRY_RUN set every deletion is only planned and reported as "would delete".
@@ -49,11 +49,21 @@ delete_release() {
 }
 
 # A registry deletes manifests, not tags: every tag on this version's image
-# (X.Y.Z, and latest, X, X.Y where they had moved) goes with it.
+# (X.Y.Z, and latest, X, X.Y where they had moved) goes with it. Every own
+# image of IMAGE, each in its own registry.
+delete_images() {
+	local list images=() image
+	list=$(own_images) || { status=1; return; }
+	[ -z "$list" ] || mapfile -t images <<<"$list"
+	for image in "${images[@]}"; do
+		delete_image "$image"
+	done
+	[ ${#images[@]} -eq 0 ] ||
+		say "if latest, X or X.Y pointed at $version they go too: publish the previous version again to restore them"
+}
+
 delete_image() {
-	local image docker_tag t
-	image=$(first_image)
-	[ -n "$image" ] || return 0
+	local image=$1 docker_tag t
 	docker_tag=$(semver-check --docker-tag -- "$version") || return 0
 	for t in "$TAG_PREFIX$docker_tag" "$docker_tag"; do
 		run_tool oci-push "${dry[@]}" -d "$t" -- "$image"
@@ -61,16 +71,16 @@ delete_image() {
 		"$EXIT_OK")
 			say "$deleted image $image:$t and every tag on the same image"
 			show_plan
-			break ;;
+			return ;;
 		"$EXIT_NOTFOUND")
 			continue ;;
 		*)
 			say "image $image:$t stays (see above)"
 			status=1
-			break ;;
+			return ;;
 		esac
 	done
-	say "if latest, X or X.Y pointed at $version they go too: publish the previous version again to restore them"
+	say "image $image has no tag $docker_tag: nothing to delete there"
 }
 
 delete_tags() {
@@ -94,7 +104,7 @@ delete_tags() {
 }
 
 delete_release
-delete_image
+delete_images
 delete_tags
 pep440=$(semver-check --pep440 -- "$version")
 say "PyPI files cannot be deleted and uploaded again: if $pep440 reached PyPI, yank it"

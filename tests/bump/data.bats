@@ -55,10 +55,13 @@ setup() {
 	[[ "$output" == *"make rollback VERSION=1.2.3"* ]]
 	run make -s rollback VERSION="1.2.0';touch $M;'"
 	[ "$status" -ne 0 ] && [ ! -e "$M" ]
-	for var in DRY_RUN DIST IMAGE TAG_PREFIX CI_WORKFLOW PYPI_REPOSITORY_URL; do
+	for var in DRY_RUN DIST IMAGE TAG_PREFIX CI_WORKFLOW PYPI_REPOSITORY_URL \
+		DOCKER_CONTEXT_app DOCKERFILE_app HEALTH_URL_app PLATFORMS_app; do
 		run make -s publish "$var=\$(shell touch $M)x"
 		[ "$status" -ne 0 ] && [ ! -e "$M" ] || { echo "$var: $output"; return 1; }
 	done
+	run make -s validate-merge "PARTS=\$(shell touch $M)x"
+	[ "$status" -ne 0 ] && [ ! -e "$M" ] || { echo "PARTS: $output"; return 1; }
 	git rev-parse -q --verify refs/tags/v1.2.0
 }
 

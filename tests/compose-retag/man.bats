@@ -69,12 +69,19 @@ run_block() {
 	grep -q '"ghcr.io/acme/web:v2.0.0"' deploy/compose.prod.yaml
 }
 
+@test "the build example prints how each own image is built, the argument from the environment" {
+	# The file is what the block's `cat` shows.
+	example_block 4 | awk '/^\$ cat/ { on = 1; next } /^\$ / { on = 0 } on' >compose.build.yaml
+	grep -q 'PYTHON_VERSION:-3.12' compose.build.yaml
+	run_block "$(example_block 4)"
+}
+
 @test "the usage shows as many forms as the SYNOPSIS" {
 	local n
 	n=$(awk '/^\.Sh SYNOPSIS/ { s = 1; next } /^\.Sh/ { s = 0 } s && /^\.Nm$/ { n++ } END { print n }' "$MAN")
 	run compose-retag --help
 	status_is 0
-	[ "$n" -eq 4 ] && [ "${#lines[@]}" -eq "$n" ]
+	[ "$n" -eq 5 ] && [ "${#lines[@]}" -eq "$n" ]
 }
 
 @test "every exit status the page documents is one the tool uses" {

@@ -3,21 +3,44 @@
  * no leak; when the first own-able repository is retagged, the result reads
  * again with every image of that repository at the version, a second retag
  * to the same version changes nothing, and retagging to the version the
- * images already carry changes no byte.
+ * images already carry changes no byte. Build sections are read too, and
+ * every build value goes through compose's interpolation.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../tools/compose-retag/build.h"
 #include "../../tools/compose-retag/scan.h"
 #include "strbuf.h"
 #include "util.h"
 
 struct parsed {
-	struct image_refs refs;
+	struct image_refs refs, builds;
 	struct image *imgs;
 	int ok;
 };
+
+static const char *lookup(const char *name, void *ctx)
+{
+	(void)ctx;
+	return name[0] == 'S' ? "set" : name[0] == 'E' ? "" : NULL;
+}
+
+static void interpolate_builds(const struct image_refs *builds)
+{
+	struct strbuf out = STRBUF_INIT;
+	char msg[200];
+	size_t i;
+
+	for (i = 0; i < builds->nr; i++) {
+		strbuf_reset(&out);
+		if (build_interpolate(builds->v[i].value, builds->v[i].len, lookup, NULL,
+				      &out, msg, sizeof(msg)) < 0 && !msg[0])
+			abort();	/* a failure always says why */
+	}
+	strbuf_release(&out);
+}
 
 static void parse(struct parsed *p, const char *buf, size_t len)
 {
@@ -26,8 +49,9 @@ static void parse(struct parsed *p, const char *buf, size_t len)
 	size_t i;
 
 	memset(p, 0, sizeof(*p));
-	if (scan_compose(buf, len, &p->refs, &err) < 0)
+	if (scan_compose_builds(buf, len, &p->refs, &p->builds, &err) < 0)
 		return;
+	interpolate_builds(&p->builds);
 	p->imgs = xcalloc(p->refs.nr + 1, sizeof(*p->imgs));
 	p->ok = 1;
 	for (i = 0; i < p->refs.nr; i++)
@@ -43,6 +67,7 @@ static void release(struct parsed *p)
 		image_clear(&p->imgs[i]);
 	free(p->imgs);
 	image_refs_clear(&p->refs);
+	image_refs_clear(&p->builds);
 }
 
 static int by_start(const void *a, const void *b)

@@ -6,7 +6,8 @@
 load ../lib/common
 
 setup() {
-	require git make sha256sum
+	require git make sha256sum compose-retag
+	zeros=$(printf '0%.0s' {1..64})
 	P=$BATS_TEST_TMPDIR/proj
 	mkdir -p "$P/dist"
 	cd "$P"
@@ -29,7 +30,7 @@ setup() {
 # manifest LINE...: dist/shipsync-manifest for 1.0.0 with the sdist and LINEs.
 manifest() {
 	{
-		printf 'shipsync-manifest 1\nversion 1.0.0\n'
+		printf 'shipsync-manifest 2\nversion 1.0.0\ncommit %s\nplatforms linux/amd64\n' "$(git rev-parse HEAD)"
 		line dist/acme_app-1.0.0.tar.gz acme_app-1.0.0.tar.gz
 		[ $# -eq 0 ] || printf '%s\n' "$@"
 	} >dist/shipsync-manifest
@@ -56,19 +57,33 @@ line() { printf '%s %s %s\n' "$(sha256sum "$1" | cut -d ' ' -f 1)" "$(stat -c %s
 }
 
 @test "an image line with a name outside DIST, or a bad platform, is refused" {
-	manifest "image linux/amd64 sha256:0000 ../secret.txt"
+	manifest "image ghcr.io/acme/app linux/amd64 sha256:$zeros ../secret.txt"
 	run make -s publish
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"'../secret.txt' is not a plain file name"* ]]
 	cp secret.txt dist/image-linux-amd64.tar
-	manifest "image linux/amd64=/etc/passwd sha256:0000 image-linux-amd64.tar" "$(line dist/image-linux-amd64.tar image-linux-amd64.tar)"
+	manifest "image ghcr.io/acme/app linux/amd64=/etc/passwd sha256:$zeros image-linux-amd64.tar" "$(line dist/image-linux-amd64.tar image-linux-amd64.tar)"
 	run make -s publish
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"is not a platform"* ]]
-	manifest "image linux/amd64 sha256:0000 image-linux-amd64.tar"
+	manifest "image ghcr.io/acme/app linux/amd64 sha256:0000 image-linux-amd64.tar" "$(line dist/image-linux-amd64.tar image-linux-amd64.tar)"
+	run make -s publish
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"'sha256:0000' is not an image digest"* ]]
+	manifest "image ghcr.io/acme/app linux/amd64 sha256:$zeros image-linux-amd64.tar"
 	run make -s publish
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"names the image 'image-linux-amd64.tar' without its sha256"* ]]
+	# An image of a repository that IMAGE does not name is never pushed anywhere.
+	manifest "image ghcr.io/evil/app linux/amd64 sha256:$zeros image-linux-amd64.tar" "$(line dist/image-linux-amd64.tar image-linux-amd64.tar)"
+	run make -s publish IMAGE=ghcr.io/acme/app
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"holds the image 'ghcr.io/evil/app', which IMAGE does not name"* ]]
+	# An own image without an archive is not published as if it were the only one.
+	manifest "image ghcr.io/acme/app linux/amd64 sha256:$zeros image-linux-amd64.tar" "$(line dist/image-linux-amd64.tar image-linux-amd64.tar)"
+	run make -s publish IMAGE="ghcr.io/acme/app ghcr.io/acme/web"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"IMAGE names ghcr.io/acme/web, which './dist/shipsync-manifest' has no archive of"* ]]
 }
 
 @test "a file in DIST that is a link, or has other bytes, is refused" {
@@ -83,6 +98,19 @@ line() { printf '%s %s %s\n' "$(sha256sum "$1" | cut -d ' ' -f 1)" "$(stat -c %s
 	run make -s publish
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"is not what validate tested"* ]]
+}
+
+@test "a manifest of an older format, or of another commit, is refused" {
+	manifest
+	sed -i '1s/.*/shipsync-manifest 1/' dist/shipsync-manifest
+	run make -s publish
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"was written by another shipsync (format '1')"* ]] || { echo "$output"; return 1; }
+	manifest
+	sed -i "s/^commit .*/commit $(printf 'a%.0s' {1..40})/" dist/shipsync-manifest
+	run make -s publish
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"was validated at commit 'aaaa"*", not at v1.0.0"* ]] || { echo "$output"; return 1; }
 }
 
 @test "a malformed manifest line, or a manifest of another version, is refused" {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # make bump, make validate, make publish and make rollback on a sample
-# project, end to end against local services: the demo, with its checks.
+# project with three own images and a third-party one, end to end against
+# local services: the demo, with its checks.
 # tests/run runs it with Docker, and with DOCKER=podman.
 
 load ../lib/common
@@ -20,7 +21,7 @@ teardown_file() {
 	podman_env_remove "$BATS_FILE_TMPDIR/podman"
 }
 
-@test "a sample project is bumped, validated, published (dry run first, then twice) and rolled back" {
+@test "a sample project with three images is bumped, validated, published (dry run first, then twice) and rolled back" {
 	need_engine
 	run "$TOP/tests/demo/demo.sh" "$BATS_FILE_TMPDIR/demo"
 	echo "$output" | grep -v "^ *\(upload\|put\|tag\|exists\) "
@@ -42,8 +43,16 @@ teardown_file() {
 	[[ "$output" == *$'\npublished v1.0.0\n  package index  http'* ]]
 	[[ "$output" == *"(was there already)"* ]]
 	[[ "$output" == *"pip installed shipsync-sample"* ]]
-	[[ "$output" == *"runs on linux/amd64 (x86_64)"* ]]
-	[[ "$output" == *"runs on linux/arm64 (aarch64)"* ]]
+	local name
+	for name in app worker web; do
+		[[ "$output" == *"/acme/$name:1.0.0 runs on linux/amd64 (x86_64)"* ]]
+		[[ "$output" == *"/acme/$name:1.0.0 runs on linux/arm64 (aarch64)"* ]]
+		under "publish: staging the images of 127.0.0.1:" '^    upload sha256:[0-9a-f]+ [0-9]+$'
+		[[ "$output" == *$'\n  image          127.0.0.1:'*"/acme/$name@sha256:"* ]]
+	done
+	[[ "$output" == *"/acme/worker linux/arm64: kept running for 3s, which is all that was checked"* ]]
+	[[ "$output" == *"release notes: every image with its digest"* ]]
+	[[ "$output" == *"every image as it was"* ]]
 	[[ "$output" == *"('shipsync_sample-1.0.0-py3-none-any.whl', 'uploaded')"* ]]
 	[[ "$output" == *"PyPI files cannot be deleted"* ]]
 	[[ "$output" == *"demo: done"* ]]

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../tools/compose-retag/build.h"
 #include "../../tools/compose-retag/scan.h"
 #include "test.h"
 #include "util.h"
@@ -244,6 +245,111 @@ static void test_scan_errors(void)
 	check_scan("a: {b: c} d\n", "ERR:1:unexpected text after a flow collection", "text after a flow");
 }
 
+/* The build values of text as kind:service:key=value joined by '|', or "ERR:line:msg". */
+static char *scan_builds(const char *text)
+{
+	struct image_refs refs = { 0 }, builds = { 0 };
+	struct scan_error err;
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+
+	if (scan_compose_builds(text, strlen(text), &refs, &builds, &err) < 0) {
+		strbuf_addf(&sb, "ERR:%zu:%s", err.line, err.msg);
+		return strbuf_detach(&sb, NULL);
+	}
+	for (i = 0; i < builds.nr; i++)
+		strbuf_addf(&sb, "%s%d:%s:%s=%s", i ? "|" : "", (int)builds.v[i].kind,
+			    builds.v[i].service, builds.v[i].key ? builds.v[i].key : "",
+			    builds.v[i].value);
+	for (i = 0; i < refs.nr; i++)
+		if (!refs.v[i].service && !strncmp(text, "services", 8))
+			strbuf_addstr(&sb, "|IMAGE WITHOUT SERVICE");
+	image_refs_clear(&refs);
+	image_refs_clear(&builds);
+	return strbuf_detach(&sb, NULL);
+}
+
+static void check_builds(const char *text, const char *want, const char *what)
+{
+	char *got = scan_builds(text);
+
+	CHECK_STR(got, want, what);
+	free(got);
+}
+
+static void test_scan_builds(void)
+{
+	check_builds("services:\n  a:\n    image: x\n    build: ./a\n", "1:a:=./a",
+		     "a build string is the context");
+	check_builds("services:\n  a:\n    build:\n      context: c\n      dockerfile: D\n"
+		     "      target: t\n      args:\n        K: v\n      labels:\n        target: no\n",
+		     "1:a:=c|2:a:=D|3:a:=t|4:a:K=v", "a build mapping's context, dockerfile, target and args");
+	check_builds("services:\n  a:\n    build: {target: t, args: [\"K=1\", L]}\n",
+		     "3:a:=t|4:a:=K=1|4:a:=L", "a flow build with an args list");
+	check_builds("x-b: &b\n  target: no\nservices:\n  a:\n    image: i\n    command: [build]\n", "",
+		     "nothing outside services.NAME.build is a build value");
+	check_builds("services:\n  a:\n    build:\n      target: |\n        t\n  b:\n    build: .\n",
+		     "5:a:=has a block scalar|1:b:=.", "a block scalar target is unreadable, and the reading goes on");
+	check_builds("x: &t t\nservices:\n  a:\n    build:\n      target: *t\n",
+		     "5:a:=has an alias", "an aliased build value is unreadable");
+	check_builds("x-b: &b {target: t}\nservices:\n  a:\n    build:\n      <<: *b\n      context: .\n",
+		     "5:a:=uses a merge key (<<)|1:a:=.", "a merge key in a build section is unreadable");
+	check_builds("x-b: &b {context: .}\nservices:\n  a:\n    build: *b\n",
+		     "5:a:=has an alias", "an aliased build section is unreadable");
+}
+
+static const char *test_env(const char *name, void *ctx)
+{
+	(void)ctx;
+	return !strcmp(name, "SET") ? "yes" : !strcmp(name, "EMPTY") ? "" : NULL;
+}
+
+static void check_interp(const char *in, const char *want)
+{
+	struct strbuf out = STRBUF_INIT;
+	char msg[200], *what = xstrfmt("'%s' reads as '%s'", in, want);
+
+	if (build_interpolate(in, strlen(in), test_env, NULL, &out, msg, sizeof(msg)) < 0)
+		strbuf_addf(&out, "ERR:%s", msg);
+	CHECK_STR(out.buf, want, what);
+	strbuf_release(&out);
+	free(what);
+}
+
+static void test_interpolate(void)
+{
+	check_interp("plain", "plain");
+	check_interp("$SET-${SET}", "yes-yes");
+	check_interp("${UNSET}|$UNSET|$$SET|$1|$", "||$SET|$1|$");
+	check_interp("${UNSET:-d}${EMPTY:-e}${SET:-no}", "deyes");
+	check_interp("${UNSET-d}${EMPTY-no}", "d");
+	check_interp("${SET:+a}${EMPTY:+no}${EMPTY+b}${UNSET+no}", "ab");
+	check_interp("${UNSET:-${SET}x}", "yesx");
+	check_interp("${SET:?m}", "yes");
+	check_interp("${EMPTY:?give it}", "ERR:variable 'EMPTY' is required: give it");
+	check_interp("${UNSET?m}", "ERR:variable 'UNSET' is required: m");
+	check_interp("${SET", "ERR:an unterminated or empty '${'");
+	check_interp("${SET:x}", "ERR:'${SET:x}' is not an interpolation compose knows");
+}
+
+static void test_resolve(void)
+{
+	struct build b = { 0 };
+	char msg[200];
+
+	b.context = xstrdup("web");
+	CHECK(build_resolve(&b, "proj", msg, sizeof(msg)) == 0, "a directory context resolves");
+	CHECK_STR(b.context, "proj/web", "the context is under the project directory");
+	CHECK_STR(b.dockerfile, "proj/web/Dockerfile", "the Dockerfile defaults to the context's");
+	build_set_arg(&b, "A=1");
+	build_set_arg(&b, "A=2");
+	CHECK(b.nargs == 1 && !strcmp(b.args[0], "A=2"), "a later arg replaces an earlier one");
+	build_clear(&b);
+	b.context = xstrdup("https://example.invalid/repo.git");
+	CHECK(build_resolve(&b, ".", msg, sizeof(msg)) < 0, "a URL context is refused");
+	build_clear(&b);
+}
+
 static void test_apply_edits(void)
 {
 	struct edit e[2] = { { 0, 1, (char *)"X" }, { 2, 3, (char *)"YY" } };
@@ -263,6 +369,9 @@ int main(void)
 	test_at_version();
 	test_scan_paths();
 	test_scan_errors();
+	test_scan_builds();
+	test_interpolate();
+	test_resolve();
 	test_apply_edits();
 	return test_done();
 }

@@ -37,7 +37,7 @@ teardown() {
 	[ "$status" -eq 0 ]
 	# As Docker, podman's build would have dropped it (OCI format).
 	[[ $output != *"has no HEALTHCHECK"* ]]
-	grep -q '^image linux/amd64 sha256:' "$P/dist/shipsync-manifest"
+	grep -q "^image $IMAGE linux/amd64 sha256:" "$P/dist/shipsync-manifest"
 	DOCKER=podman no_container_left
 }
 
@@ -45,7 +45,7 @@ teardown() {
 	DOCKER=$(command -v podman)
 	validate PLATFORMS=linux/arm64 HEALTH_URL=
 	[ "$status" -eq 0 ]
-	grep -q '^image linux/arm64 sha256:' "$P/dist/shipsync-manifest"
+	grep -q "^image $IMAGE linux/arm64 sha256:" "$P/dist/shipsync-manifest"
 	no_container_left
 }
 

@@ -35,8 +35,10 @@ teardown() {
 	no_container_left
 	local m=$P/dist/shipsync-manifest
 	[ -f "$m" ]
-	[ "$(sed -n 1p "$m")" = "shipsync-manifest 1" ]
+	[ "$(sed -n 1p "$m")" = "shipsync-manifest 2" ]
 	grep -qx 'version 1.2.3' "$m"
+	grep -qx "commit $(git -C "$P" rev-parse HEAD)" "$m"
+	grep -qx 'platforms linux/amd64 linux/arm64' "$m"
 	# Every artifact line: the sha256 and size of a file that is there.
 	local n=0 sum size path
 	while read -r sum size path; do
@@ -50,8 +52,8 @@ teardown() {
 	# Each image line: the config digest and architecture of the saved archive.
 	local platform digest archive config arch
 	for arch in amd64 arm64; do
-		read -r _ platform digest archive < <(grep "^image linux/$arch " "$m")
-		[ "$archive" = "image-linux-$arch.tar" ]
+		read -r _ _ platform digest archive < <(grep "^image $IMAGE linux/$arch " "$m")
+		[ "$archive" = "image-$IMAGE-linux-$arch.tar" ]
 		config=$(tar -xOf "$P/dist/$archive" manifest.json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["Config"])')
 		[ "sha256:$(tar_member_sha256 "$P/dist/$archive" "$config")" = "$digest" ]
 		tar -xOf "$P/dist/$archive" "$config" | python3 -c 'import json,sys; sys.exit(json.load(sys.stdin)["architecture"] != sys.argv[1])' "$arch"
@@ -62,6 +64,7 @@ teardown() {
 	done
 	# Nothing else was left in dist.
 	[ "$(ls -A "$P/dist" | wc -l)" -eq 5 ]
+	grep -q "^image $IMAGE linux/amd64 sha256:[0-9a-f]\{64\} image-$IMAGE-linux-amd64.tar$" "$m"
 }
 
 @test "/health says starting forever: fails at the deadline and shows the logs" {
@@ -69,9 +72,9 @@ teardown() {
 	validate PLATFORMS=linux/amd64 HEALTH_TIMEOUT=15s
 	[ "$status" -ne 0 ]
 	[[ $output == *"field 'status' is \"starting\", not \"healthy\""* ]]
-	[[ $output == *"linux/amd64: the logs of shipsync-validate-"* ]]
+	[[ $output == *"$IMAGE linux/amd64: the logs of shipsync-validate-"* ]]
 	[[ $output == *"url:/health"* ]]
-	[[ $output == *"linux/amd64: the image is not healthy"* ]]
+	[[ $output == *"$IMAGE linux/amd64: the image is not healthy"* ]]
 	[ ! -e "$P/dist/shipsync-manifest" ]
 	[ -z "$(ls -A "$P/dist")" ]
 	no_container_left
@@ -95,36 +98,82 @@ teardown() {
 	git -C "$P" tag v1.2.3-rc.1
 	validate PLATFORMS=linux/arm64
 	[ "$status" -eq 0 ]
-	[[ $output == *"linux/arm64: the image has no HEALTHCHECK; checking http://127.0.0.1:8000/health only"* ]]
+	[[ $output == *"$IMAGE linux/arm64: the image has no HEALTHCHECK; checking http://127.0.0.1:8000/health only"* ]]
 	grep -qx 'version 1.2.3rc1' "$P/dist/shipsync-manifest"
-	grep -q '^image linux/arm64 sha256:' "$P/dist/shipsync-manifest"
-	! grep -q '^image linux/amd64' "$P/dist/shipsync-manifest"
+	grep -q "^image $IMAGE linux/arm64 sha256:" "$P/dist/shipsync-manifest"
+	! grep -q "^image $IMAGE linux/amd64" "$P/dist/shipsync-manifest"
 	no_container_left
 }
 
-@test "an image for a platform that no emulator runs: says how to get one" {
-	# riscv64 programs: busybox with the ELF header's machine field set to
-	# RISC-V (0xf3), for which no binfmt_misc handler is registered here.
+@test "a platform that no emulator runs: says how to get one before building anything" {
 	[ ! -e /proc/sys/fs/binfmt_misc/qemu-riscv64 ] || unmet "an emulator for riscv64 is registered"
-	mkdir -p "$P/riscv64/bin"
-	cp "$P/amd64/bin/busybox" "$P/riscv64/bin/busybox"
-	printf '\363\000' | dd of="$P/riscv64/bin/busybox" bs=1 seek=18 conv=notrunc status=none
-	validate PLATFORMS=linux/riscv64 HEALTH_TIMEOUT=30s
+	validate PLATFORMS="linux/amd64 linux/riscv64"
 	[ "$status" -ne 0 ]
-	[[ $output == *"exec format error"* ]]
 	[[ $output == *"linux/riscv64 programs cannot run on this $(uname -m) machine: no emulator is registered for riscv64"* ]]
 	[[ $output == *qemu-user-static* ]]
-	[[ $output == *"linux/riscv64: the image is not healthy"* ]]
+	[[ $output == *"linux/riscv64: no emulator runs its programs here; nothing was built"* ]]
+	[[ $output != *building* ]]
+	[ ! -e "$P/dist/shipsync-manifest" ]
+	[ -z "$("$DOCKER" images -q "$IMAGE")" ]
+}
+
+@test "a container that dies of exec format error: says how to get an emulator" {
+	# Programs of another architecture than the platform says: busybox with
+	# the ELF header's machine field set to RISC-V (0xf3) in the amd64 image.
+	printf '\363\000' | dd of="$P/amd64/bin/busybox" bs=1 seek=18 conv=notrunc status=none
+	git -C "$P" -c user.name=t -c user.email=t@example.invalid commit -q -am riscv
+	validate PLATFORMS=linux/amd64 HEALTH_TIMEOUT=30s
+	[ "$status" -ne 0 ]
+	[[ $output == *"exec format error"* ]]
+	[[ $output == *"the image holds programs of another architecture than linux/amd64's"* ]]
+	[[ $output == *"$IMAGE linux/amd64: the image is not healthy"* ]]
 	[ ! -e "$P/dist/shipsync-manifest" ]
 	no_container_left
 }
 
-@test "no HEALTHCHECK and no HEALTH_URL: refuses, nothing would be checked" {
+@test "no HEALTHCHECK and no HEALTH_URL: it must keep running through the grace period, and says that is all" {
 	sed -i '/^HEALTHCHECK/,/CMD \["\/bin\/busybox", "wget"/d' "$P/Dockerfile"
-	validate PLATFORMS=linux/amd64 HEALTH_URL=
-	[ "$status" -ne 0 ]
-	[[ $output == *"no HEALTHCHECK and HEALTH_URL is empty"* ]]
+	validate PLATFORMS=linux/amd64 HEALTH_URL= VALIDATE_GRACE=2
+	[ "$status" -eq 0 ]
+	[[ $output == *"no HEALTHCHECK and no health URL: checking only that it keeps running for 2s"* ]]
+	[[ $output == *"kept running for 2s, which is all that was checked"* ]]
 	no_container_left
+	# One that exits within the grace period fails, with its logs.
+	sed -i 's|^CMD .*|CMD ["/bin/busybox", "sh", "-c", "echo giving up >\&2; exit 0"]|' "$P/Dockerfile"
+	validate PLATFORMS=linux/amd64 HEALTH_URL= VALIDATE_GRACE=5
+	[ "$status" -ne 0 ]
+	[[ $output == *"giving up"* ]]
+	[[ $output == *"$IMAGE linux/amd64: the image is not healthy"* ]]
+	[ ! -e "$P/dist/shipsync-manifest" ]
+	no_container_left
+}
+
+@test "no Dockerfile: names the image and the variables to set, before building anything" {
+	git -C "$P" rm -q Dockerfile
+	validate PLATFORMS=linux/amd64
+	[ "$status" -ne 0 ]
+	[[ $output == *"$IMAGE: no Dockerfile 'Dockerfile' (from DOCKERFILE and DOCKER_CONTEXT)"* ]]
+	[[ $output == *"DOCKERFILE_${IMAGE//-/_}"* ]]
+	[[ $output != *building* ]]
+	[[ $output != *buildx* ]]
+}
+
+@test "a Docker client without BuildKit: names the buildx component and how to get it" {
+	# A client of today's version whose buildx plugin is missing.
+	cat >"$BATS_TEST_TMPDIR/docker" <<-EOF
+	#!/bin/sh
+	case "\$1" in
+	--version) echo "Docker version 28.0.1, build 068a01e"; exit 0 ;;
+	buildx) echo "docker: 'buildx' is not a docker command." >&2; exit 1 ;;
+	esac
+	exec "$DOCKER" "\$@"
+	EOF
+	chmod +x "$BATS_TEST_TMPDIR/docker"
+	validate PLATFORMS=linux/amd64 DOCKER="$BATS_TEST_TMPDIR/docker"
+	[ "$status" -ne 0 ]
+	[[ $output == *"buildx"*"component, which is not installed"* ]]
+	[[ $output == *"docker-buildx"* ]]
+	[[ $output != *building* ]]
 }
 
 @test "a broken Dockerfile fails with the build's error and keeps no old manifest" {
@@ -134,7 +183,7 @@ teardown() {
 	validate PLATFORMS=linux/amd64
 	[ "$status" -ne 0 ]
 	[[ $output == *"no-such-dir"* ]]
-	[[ $output == *"linux/amd64: the image does not build"* ]]
+	[[ $output == *"$IMAGE linux/amd64: the image does not build"* ]]
 	[ ! -e "$P/dist/shipsync-manifest" ]
 	no_container_left
 }
@@ -189,7 +238,7 @@ teardown() {
 	sed -i "s/8000/$port/g" "$P/Dockerfile"
 	validate PLATFORMS=linux/amd64 VALIDATE_NETWORK=host HEALTH_URL="http://127.0.0.1:$port/health"
 	[ "$status" -eq 0 ]
-	[[ $output == *"linux/amd64: starting shipsync-validate-"*"(--network host)"* ]]
-	grep -q '^image linux/amd64 sha256:' "$P/dist/shipsync-manifest"
+	[[ $output == *"$IMAGE linux/amd64: starting shipsync-validate-"*"(--network host)"* ]]
+	grep -q "^image $IMAGE linux/amd64 sha256:" "$P/dist/shipsync-manifest"
 	no_container_left
 }

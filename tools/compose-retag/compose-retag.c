@@ -9,15 +9,17 @@
 
 #include "imageref.h"
 #include "atomic.h"
+#include "build.h"
 #include "scan.h"
 #include "strbuf.h"
 #include "util.h"
 
-enum mode { NONE, LIST, CHECK, SET };
+enum mode { NONE, LIST, CHECK, SET, BUILD };
 struct input {
 	const char *path;
 	struct strbuf data;
 	struct image_refs refs;
+	struct image_refs builds;	/* --build: the values of the build sections */
 	struct image *imgs;
 	int *own;
 	char **shown;	/* each image value as messages show it */
@@ -36,8 +38,9 @@ static noreturn void usage(int code)
 		"usage: %s [-nv] -i repository ... -s version [-o file] file ...\n"
 		"       %s [-v] -i repository ... -c version file ...\n"
 		"       %s [-i repository ...] -l file ...\n"
+		"       %s -i repository ... -b file ...\n"
 		"       %s --help | --version\n",
-		progname, progname, progname, progname);
+		progname, progname, progname, progname, progname);
 	exit(code);
 }
 
@@ -84,7 +87,7 @@ static void print_image(const struct input *in, size_t i)
 	free(s);
 }
 
-static int load(struct input *in)
+static int load(struct input *in, enum mode mode)
 {
 	struct scan_error err;
 	char msg[200];
@@ -94,7 +97,8 @@ static int load(struct input *in)
 		error_errno("cannot read '%s'", in->path);
 		return EXIT_SYSTEM;
 	}
-	if (scan_compose(in->data.buf, in->data.len, &in->refs, &err) < 0) {
+	if (scan_compose_builds(in->data.buf, in->data.len, &in->refs,
+				mode == BUILD ? &in->builds : NULL, &err) < 0) {
 		error("'%s:%zu': %s; nothing was changed", in->path, err.line, err.msg);
 		return EXIT_DATA;
 	}
@@ -305,11 +309,152 @@ static void free_input(struct input *in)
 		free(in->shown[i]);
 	free(in->shown);
 	image_refs_clear(&in->refs);
+	image_refs_clear(&in->builds);
 	strbuf_release(&in->data);
 	strbuf_release(&in->result);
 	free(in->imgs);
 	free(in->own);
 	free(in->edits);
+}
+
+static const char *from_environment(const char *name, void *ctx)
+{
+	(void)ctx;
+	return getenv(name);
+}
+
+/* A build argument given by its name alone takes the variable, when it is set. */
+static void add_bare_arg(struct build *b, const char *name)
+{
+	const char *value = getenv(name);
+	char *arg;
+
+	if (!value)
+		return;
+	arg = xstrfmt("%s=%s", name, value);
+	build_set_arg(b, arg);
+	free(arg);
+}
+
+/* Add one value of a build section to b, interpolated as compose does. */
+static int add_build_value(struct build *b, const struct input *in, const struct image_ref *r)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char msg[200], *shown;
+
+	if (build_interpolate(r->value, r->len, from_environment, NULL, &sb, msg, sizeof(msg)) < 0) {
+		shown = xprintable(r->value, r->len, 0);
+		error("'%s:%zu': %s in '%s'", in->path, r->line, msg, shown);
+		free(shown);
+		strbuf_release(&sb);
+		return -1;
+	}
+	if (r->kind == REF_ARG && r->key) {
+		strbuf_insert(&sb, 0, "=", 1);
+		strbuf_insert(&sb, 0, r->key, strlen(r->key));
+	}
+	if (r->kind == REF_CONTEXT)
+		free(b->context), b->context = strbuf_detach(&sb, NULL);
+	else if (r->kind == REF_DOCKERFILE)
+		free(b->dockerfile), b->dockerfile = strbuf_detach(&sb, NULL);
+	else if (r->kind == REF_TARGET)
+		free(b->target), b->target = strbuf_detach(&sb, NULL);
+	else if (strchr(sb.buf, '='))
+		build_set_arg(b, sb.buf);
+	else
+		add_bare_arg(b, sb.buf);
+	strbuf_release(&sb);
+	return 0;
+}
+
+/* The service whose image is repo, in the first file that has one. */
+static const char *service_of(const struct input *ins, size_t n, const char *repo)
+{
+	size_t f, i;
+
+	for (f = 0; f < n; f++)
+		for (i = 0; i < ins[f].refs.nr; i++)
+			if (ins[f].own[i] && ins[f].refs.v[i].service && ins[f].imgs[i].repo &&
+			    !strcmp(ins[f].imgs[i].repo, repo))
+				return ins[f].refs.v[i].service;
+	return NULL;
+}
+
+/* A value goes out one a line, tab-separated: it may hold neither. */
+static int check_field(const char *repo, const char *what, const char *value)
+{
+	const char *p;
+
+	for (p = value ? value : ""; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return error("the build %s of '%s' holds a control character", what, repo);
+	return 0;
+}
+
+static int print_fields(const char *repo, const struct build *b)
+{
+	size_t i;
+
+	if (check_field(repo, "context", b->context) < 0 ||
+	    check_field(repo, "dockerfile", b->dockerfile) < 0 ||
+	    check_field(repo, "target", b->target) < 0)
+		return -1;
+	for (i = 0; i < b->nargs; i++)
+		if (check_field(repo, "arg", b->args[i]) < 0)
+			return -1;
+	printf("%s\tcontext\t%s\n%s\tdockerfile\t%s\n", repo, b->context, repo, b->dockerfile);
+	if (b->target)
+		printf("%s\ttarget\t%s\n", repo, b->target);
+	for (i = 0; i < b->nargs; i++)
+		printf("%s\targ\t%s\n", repo, b->args[i]);
+	return 0;
+}
+
+/* Print how the service of image repo is built; 0 also when nothing says. */
+static int print_build(const struct input *ins, size_t n, const char *repo, const char *project_dir)
+{
+	const char *service = service_of(ins, n, repo);
+	struct build b = { 0 };
+	char msg[200];
+	size_t f, i;
+	int found = 0, ret = 0;
+
+	for (f = 0; f < n && service && !ret; f++) {
+		for (i = 0; i < ins[f].builds.nr && !ret; i++) {
+			const struct image_ref *r = &ins[f].builds.v[i];
+			if (!r->service || strcmp(r->service, service))
+				continue;
+			found = 1;
+			if (r->kind == REF_UNREADABLE)
+				ret = error("'%s:%zu': the build section of service '%s' (image '%s') %s, "
+					    "which compose-retag does not follow", ins[f].path, r->line,
+					    service, repo, r->value);
+			else
+				ret = add_build_value(&b, &ins[f], r);
+		}
+	}
+	if (found && !ret && build_resolve(&b, project_dir, msg, sizeof(msg)) < 0)
+		ret = error("image '%s' (service '%s'): %s", repo, service, msg);
+	if (found && !ret)
+		ret = print_fields(repo, &b);
+	build_clear(&b);
+	return ret;
+}
+
+/* --build: for every own image, how its compose service builds it. */
+static int builds(const struct input *ins, size_t n)
+{
+	const char *slash = strrchr(ins[0].path, '/');
+	char *dir = !slash ? xstrdup(".") : slash == ins[0].path ? xstrdup("/") :
+		    xstrndup(ins[0].path, slash - ins[0].path);
+	size_t i;
+	int ret = EXIT_OK;
+
+	for (i = 0; i < nowned && ret == EXIT_OK; i++)
+		if (print_build(ins, n, owned[i], dir) < 0)
+			ret = EXIT_DATA;
+	free(dir);
+	return ret;
 }
 
 static int run(enum mode mode, const char *version, const char *out, struct input *ins, size_t n)
@@ -318,9 +463,9 @@ static int run(enum mode mode, const char *version, const char *out, struct inpu
 	int ret, behind = 0, refused = 0;
 
 	for (i = 0; i < n; i++)
-		if ((ret = load(&ins[i])) != EXIT_OK)
+		if ((ret = load(&ins[i], mode)) != EXIT_OK)
 			return ret;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && mode != BUILD; i++) {
 		if (mode == LIST)
 			list(&ins[i]);
 		else if (mode == CHECK)
@@ -330,6 +475,8 @@ static int run(enum mode mode, const char *version, const char *out, struct inpu
 	}
 	if (mode == LIST)
 		return EXIT_OK;
+	if (mode == BUILD)
+		return builds(ins, n);
 	if (!found)
 		return error("no image of the repositories given with --image in the files given"), EXIT_NOTFOUND;
 	if (mode == CHECK)
@@ -343,6 +490,7 @@ static int run(enum mode mode, const char *version, const char *out, struct inpu
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
+		{ "build", no_argument, NULL, 'b' },
 		{ "check", required_argument, NULL, 'c' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
@@ -360,12 +508,12 @@ int main(int argc, char **argv)
 	int c, i, ret;
 
 	setup_tool(argv[0]);
-	while ((c = getopt_long(argc, argv, "c:hi:lno:s:Vv", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "bc:hi:lno:s:Vv", opts, NULL)) != -1) {
 		switch (c) {
-		case 'c': case 'l': case 's':
+		case 'b': case 'c': case 'l': case 's':
 			if (mode != NONE)
 				usage(EXIT_USAGE);
-			mode = c == 'c' ? CHECK : c == 'l' ? LIST : SET;
+			mode = c == 'b' ? BUILD : c == 'c' ? CHECK : c == 'l' ? LIST : SET;
 			version = optarg;
 			break;
 		case 'h': usage(EXIT_OK);
@@ -386,7 +534,7 @@ int main(int argc, char **argv)
 		error("say which images are the project's with --image");
 		usage(EXIT_USAGE);
 	}
-	if (mode != LIST && !version_is_valid(version)) {
+	if (mode != LIST && mode != BUILD && !version_is_valid(version)) {
 		error("'%s' is not a version for an image tag: numbers and dots like 1.2.3, then at most "
 		      "one pre- or post-release like -rc.1, -beta.2, -dev.3 or -post.1", version);
 		usage(EXIT_USAGE);

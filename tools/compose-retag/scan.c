@@ -54,6 +54,7 @@ struct scanner {
 	struct anchor *anchors;
 	size_t nanchors, aalloc;
 	struct image_refs *refs;
+	struct image_refs *builds;	/* NULL: build sections are not read */
 	struct scan_error *err;
 };
 
@@ -288,26 +289,34 @@ static int scalar_spans_lines(const struct scanner *s, const struct scalar *sc)
 	return memchr(s->buf + sc->start, '\n', sc->end - sc->start) != NULL;
 }
 
-static int add_ref(struct scanner *s, const struct scalar *sc)
+static int add_ref(struct scanner *s, struct image_refs *to, const struct scalar *sc,
+		   const struct path *p, enum ref_kind kind)
 {
 	struct image_ref *r;
 	struct strbuf sb = STRBUF_INIT;
 	size_t alloc = 0;
 
 	if (scalar_spans_lines(s, sc))
-		return fail(s, sc->start, "an image value that spans lines is not supported");
-	ALLOC_GROW(s->refs->v, s->refs->nr + 1, s->refs->alloc);
-	r = &s->refs->v[s->refs->nr];
+		return fail(s, sc->start, kind == REF_IMAGE ? "an image value that spans lines is not supported" :
+			    "a build value that spans lines is not supported");
+	ALLOC_GROW(to->v, to->nr + 1, to->alloc);
+	r = &to->v[to->nr];
 	memset(r, 0, sizeof(*r));
 	if (decode_scalar(s, sc, &sb, &r->off, &alloc) < 0) {
 		strbuf_release(&sb);
 		free(r->off);
-		return fail(s, sc->start, "an invalid escape in a double-quoted image value");
+		return fail(s, sc->start, kind == REF_IMAGE ? "an invalid escape in a double-quoted image value" :
+			    "an invalid escape in a double-quoted build value");
 	}
+	r->kind = kind;
+	if (p && p->nr >= 2 && p->key[0] && !strcmp(p->key[0], "services") && p->key[1])
+		r->service = xstrdup(p->key[1]);
+	if (kind == REF_ARG && p->nr == 5 && p->key[4])
+		r->key = xstrdup(p->key[4]);
 	r->line = line_of(s, sc->start);
 	r->start = sc->start;
 	r->value = strbuf_detach(&sb, &r->len);
-	s->refs->nr++;
+	to->nr++;
 	return 0;
 }
 
@@ -321,6 +330,55 @@ static int is_image_path(const struct path *p)
 	if (!strcmp(p->key[0], "services"))
 		return p->nr == 3 && p->key[1];
 	return starts_with(p->key[0], "x-");
+}
+
+/* services.NAME.build and the keys of it that say how an image is built; 0 for others. */
+static int build_kind(const struct scanner *s, const struct path *p)
+{
+	if (!s->builds || p->nr < 3 || p->nr > 5 || !p->key[0] || !p->key[1] || !p->key[2] ||
+	    strcmp(p->key[0], "services") || strcmp(p->key[2], "build"))
+		return 0;
+	if (p->nr == 3)
+		return REF_CONTEXT;
+	if (!p->key[3])
+		return 0;
+	if (!strcmp(p->key[3], "<<") || (p->nr == 5 && p->key[4] && !strcmp(p->key[4], "<<")))
+		return REF_UNREADABLE;
+	if (p->nr == 4)
+		return !strcmp(p->key[3], "context") ? REF_CONTEXT :
+		       !strcmp(p->key[3], "dockerfile") ? REF_DOCKERFILE :
+		       !strcmp(p->key[3], "target") ? REF_TARGET : 0;
+	return !strcmp(p->key[3], "args") ? REF_ARG : 0;
+}
+
+/* A build value this reader cannot follow, kept so that only the build of an image asked for fails. */
+static int add_unreadable(struct scanner *s, size_t pos, const struct path *p, const char *why)
+{
+	struct image_ref *r;
+
+	ALLOC_GROW(s->builds->v, s->builds->nr + 1, s->builds->alloc);
+	r = &s->builds->v[s->builds->nr++];
+	memset(r, 0, sizeof(*r));
+	r->kind = REF_UNREADABLE;
+	r->service = xstrdup(p->key[1]);
+	r->line = line_of(s, pos);
+	r->start = pos;
+	r->value = xstrdup(why);
+	r->len = strlen(why);
+	return 0;
+}
+
+/* Record the scalar sc found at path p: an image value, a build value, or neither. */
+static int found_scalar(struct scanner *s, const struct scalar *sc, const struct path *p,
+			int image, int build)
+{
+	if (image)
+		return add_ref(s, s->refs, sc, p, REF_IMAGE);
+	if (build == REF_UNREADABLE)
+		return add_unreadable(s, sc->start, p, "uses a merge key (<<)");
+	if (build)
+		return add_ref(s, s->builds, sc, p, (enum ref_kind)build);
+	return 0;
 }
 
 static void path_push(struct path *p, const char *key)
@@ -363,11 +421,14 @@ static const struct anchor *find_anchor(const struct scanner *s, const char *nam
 	return NULL;
 }
 
-static int use_alias(struct scanner *s, size_t p, size_t nlen, int image)
+static int use_alias(struct scanner *s, size_t p, size_t nlen, const struct path *path,
+		     int image, int build)
 {
 	const struct anchor *a;
 	size_t i;
 
+	if (build)
+		return add_unreadable(s, p, path, build == REF_UNREADABLE ? "uses a merge key (<<)" : "has an alias");
 	if (!image)
 		return 0;
 	a = find_anchor(s, s->buf + p + 1, nlen);
@@ -376,7 +437,7 @@ static int use_alias(struct scanner *s, size_t p, size_t nlen, int image)
 	for (i = 0; i < s->refs->nr; i++)
 		if (s->refs->v[i].start == a->sc.start)
 			return 0;	/* the same scalar is already an image */
-	return add_ref(s, &a->sc);
+	return add_ref(s, s->refs, &a->sc, path, REF_IMAGE);
 }
 
 /* Node properties (&anchor, !tag) at p; the anchor's name is kept for the node. */
@@ -553,6 +614,7 @@ static size_t flow_node(struct scanner *s, size_t p, struct path *path, int dept
 	struct props pr;
 	struct scalar sc;
 	int image = path->nr <= MAX_PATH && is_image_path(path);
+	int build = path->nr <= MAX_PATH ? build_kind(s, path) : 0;
 
 	p = skip_props(s, p, s->len, 1, &pr);
 	p = flow_ws(s, p);
@@ -568,14 +630,14 @@ static size_t flow_node(struct scanner *s, size_t p, struct path *path, int dept
 		size_t q = p + 1;
 		while (q < s->len && !strchr(" \t\r\n,[]{}", s->buf[q]))
 			q++;
-		return use_alias(s, p, q - p - 1, image) < 0 ? NOPOS : q;
+		return use_alias(s, p, q - p - 1, path, image, build) < 0 ? NOPOS : q;
 	}
 	if (is_flow_indicator(s->buf[p]))
 		return p;	/* an empty node */
 	if (flow_scalar(s, p, &sc) == NOPOS)
 		return NOPOS;
 	record_anchor(s, &pr, &sc);
-	if (image && add_ref(s, &sc) < 0)
+	if (found_scalar(s, &sc, path, image, build) < 0)
 		return NOPOS;
 	return sc.end;
 }
@@ -640,11 +702,12 @@ static size_t block_value(struct scanner *s, size_t p, size_t e, struct frame *f
 	struct path path;
 	struct props pr;
 	struct scalar sc;
-	int image;
+	int image, build;
 	size_t q;
 
 	block_path(s, &path);
 	image = path.nr <= MAX_PATH && is_image_path(&path);
+	build = path.nr <= MAX_PATH ? build_kind(s, &path) : 0;
 	p = skip_props(s, p, e, 0, &pr);
 	if (p == e || s->buf[p] == '#') {
 		record_anchor(s, &pr, NULL);
@@ -658,6 +721,8 @@ static size_t block_value(struct scanner *s, size_t p, size_t e, struct frame *f
 			return fail(s, p, "a bad block scalar header"), NOPOS;
 		if (image)
 			return fail(s, p, "an image value that is a block scalar is not supported"), NOPOS;
+		if (build)
+			add_unreadable(s, p, &path, "has a block scalar");
 		record_anchor(s, &pr, NULL);
 		s->block_indent = owner;
 		return next_line(s, e);
@@ -667,7 +732,7 @@ static size_t block_value(struct scanner *s, size_t p, size_t e, struct frame *f
 			;
 		if (!rest_is_empty(s, q, e))
 			return fail(s, q, "unexpected text after an alias"), NOPOS;
-		if (use_alias(s, p, q - p - 1, image) < 0)
+		if (use_alias(s, p, q - p - 1, &path, image, build) < 0)
 			return NOPOS;
 		return next_line(s, e);
 	}
@@ -703,10 +768,10 @@ static size_t block_value(struct scanner *s, size_t p, size_t e, struct frame *f
 				return fail(s, q, "a mapping value is not allowed here"), NOPOS;
 	}
 	record_anchor(s, &pr, &sc);
-	if (image && add_ref(s, &sc) < 0)
+	if (found_scalar(s, &sc, &path, image, build) < 0)
 		return NOPOS;
 	s->cont_indent = owner;
-	s->cont_is_image = image;
+	s->cont_is_image = image || build;
 	return next_line(s, e);
 }
 
@@ -869,7 +934,7 @@ static size_t scan_line(struct scanner *s, size_t pos)
 		return fail(s, p, "a tab character in the indentation"), NOPOS;
 	if (s->cont_indent >= 0 && indent > s->cont_indent) {
 		if (s->cont_is_image)
-			return fail(s, p, "an image value that spans lines is not supported"), NOPOS;
+			return fail(s, p, "an image or build value that spans lines is not supported"), NOPOS;
 		return next_line(s, e);
 	}
 	s->cont_indent = -1;
@@ -895,6 +960,12 @@ static int by_position(const void *a, const void *b)
 
 int scan_compose(const char *buf, size_t len, struct image_refs *refs, struct scan_error *err)
 {
+	return scan_compose_builds(buf, len, refs, NULL, err);
+}
+
+int scan_compose_builds(const char *buf, size_t len, struct image_refs *refs,
+			struct image_refs *builds, struct scan_error *err)
+{
 	struct scanner s;
 	size_t pos = 0;
 	int ret = 0;
@@ -903,6 +974,7 @@ int scan_compose(const char *buf, size_t len, struct image_refs *refs, struct sc
 	s.buf = buf;
 	s.len = len;
 	s.refs = refs;
+	s.builds = builds;
 	s.err = err;
 	s.cont_indent = -1;
 	s.block_indent = -1;
@@ -920,6 +992,8 @@ int scan_compose(const char *buf, size_t len, struct image_refs *refs, struct sc
 	/* aliases add their anchor's scalar late: report in file order */
 	if (refs->nr)
 		qsort(refs->v, refs->nr, sizeof(*refs->v), by_position);
+	if (ret < 0 && builds)
+		image_refs_clear(builds);
 	free(s.anchors);
 	free(s.st);
 	free(s.lines);
@@ -935,6 +1009,8 @@ void image_refs_clear(struct image_refs *refs)
 	for (i = 0; i < refs->nr; i++) {
 		free(refs->v[i].value);
 		free(refs->v[i].off);
+		free(refs->v[i].service);
+		free(refs->v[i].key);
 	}
 	free(refs->v);
 	refs->v = NULL;

@@ -13,8 +13,21 @@
 
 #define NOPOS ((size_t)-1)
 
-/* One image value: the scalar as YAML reads it, and where each byte came from. */
+/* What a value found in a compose file is. */
+enum ref_kind {
+	REF_IMAGE,		/* services.NAME.image, or an image under x-* */
+	REF_CONTEXT,		/* services.NAME.build as a string, or build.context */
+	REF_DOCKERFILE,		/* build.dockerfile */
+	REF_TARGET,		/* build.target */
+	REF_ARG,		/* build.args.KEY (key set), or an item KEY=VALUE of a list */
+	REF_UNREADABLE,		/* a build value this reader cannot follow; value says why */
+};
+
+/* One value: the scalar as YAML reads it, and where each byte came from. */
 struct image_ref {
+	enum ref_kind kind;
+	char *service;	/* the service it belongs to; NULL under x-* */
+	char *key;	/* REF_ARG of a mapping: the argument's name */
 	size_t line;	/* 1-based line of the scalar */
 	size_t start;	/* offset of the scalar in the file, quotes included */
 	char *value;	/* the scalar's content, NUL-terminated */
@@ -38,6 +51,14 @@ struct scan_error {
  * services). 0, or -1 with err filled when the file cannot be read safely.
  */
 int scan_compose(const char *buf, size_t len, struct image_refs *refs, struct scan_error *err);
+/*
+ * The same, and when builds is not NULL the values of every service's
+ * build section too (context, dockerfile, target, args), in file order.
+ * An alias, a merge key or a block scalar there is a REF_UNREADABLE entry,
+ * not an error: only a build that is asked for needs reading.
+ */
+int scan_compose_builds(const char *buf, size_t len, struct image_refs *refs,
+			struct image_refs *builds, struct scan_error *err);
 void image_refs_clear(struct image_refs *refs);
 
 /* An image value once interpolation defaults are applied. */
