@@ -394,7 +394,7 @@ bump_from() {
 		args=(--bump preminor --preid "$PREID" --preid-base 1)
 	fi
 	semver-check -P "${args[@]}" -- "$1" ||
-		die "cannot bump '$1' ($base_at) by $2 (PREID '$(shown "$PREID")'); name the version instead: make bump VERSION=x.y.z"
+		die "cannot bump '$1' (${base_at:-no version yet}) by $2${args[3]:+ with PREID '$(shown "$PREID")'}; name the version instead: make bump VERSION=x.y.z"
 }
 
 # A greater version to offer when the one asked for is not.
