@@ -341,3 +341,30 @@ setupcfg-attr|5.1.0|1
 	[ "$status" -ne 0 ]
 	[[ $output == *"acme/version.py:7"*"3.0.0"*MISMATCH* ]] || { echo "$output"; return 1; }
 }
+
+@test "the files a dynamic source names are journaled: kill -9 at any point, and the next bump recovers" {
+	local point
+	fixture_repo attr-src-annotated
+	for point in journal replace add commit; do
+		run env SHIPSYNC_BUMP_KILL_AT=$point make -s bump VERSION=minor
+		[ "$status" -ne 0 ] || { echo "no kill at $point"; return 1; }
+		run make -s bump VERSION=minor
+		[ "$status" -eq 0 ] || { echo "re-run after kill at $point: $output"; return 1; }
+		judge attr-src-annotated 1.4.0 1.5.0 || { echo "after kill at $point"; return 1; }
+		[ "$(git rev-parse HEAD~1)" = "$ORIG" ]
+		reset_repo
+	done
+}
+
+@test "VERSION_FILES may name a file the pyproject already leads to; VERSION=auto reads from a PEP 440 tag" {
+	fixture_repo attr-flat
+	echo w >w && git add w && git commit -q -m "feat: released before the tag"
+	git tag -a v3.0.0.dev1 -m v3.0.0.dev1
+	echo x >x && git add x && git commit -q -m "fix: a bug"
+	run make -s bump VERSION=auto VERSION_FILES=acme/version.py
+	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	judge attr-flat 3.0.0 3.0.1
+	grep -q 'a bug' CHANGELOG.md
+	! grep -q 'released before the tag' CHANGELOG.md
+	[ "$(git show --name-only --format= HEAD | sort | tr '\n' ' ')" = "CHANGELOG.md acme/version.py compose.yaml " ]
+}
