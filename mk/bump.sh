@@ -2,8 +2,9 @@
 # shipsync bump: set one new version everywhere, commit it and tag it, all or nothing.
 #
 # Configuration comes from the environment (mk/defaults.mk exports it): VERSION
-# (x.y.z, or major, minor, patch, prerelease, release, auto), PREID, PYPROJECT,
-# COMPOSE_FILES, CHANGELOG, TAG_PREFIX, VERSION_FILES, IMAGE.
+# (x.y.z, or major, minor, patch, prerelease, release, post, auto), PREID, PYPROJECT
+# (one or several, released in lockstep), COMPOSE_FILES, CHANGELOG, TAG_PREFIX,
+# VERSION_FILES, IMAGE.
 #
 # A bump may be stopped at any point without costing any work:
 # - one bump at a time: a lock in the repository's git directory, held with
@@ -34,16 +35,26 @@ q() { printf '%q' "$1"; }
 short() { git rev-parse -q --short --verify "$1^{commit}" 2>/dev/null || printf '%s' "${1:-(none)}"; }
 
 # --- the request, checked before anything else ------------------------------
+# An explicit version is SemVer, the form of the tag and the changelog; a
+# PEP 440 spelling is refused with its SemVer form to type instead.
+check_explicit() {
+	local semver
+	semver-check -q -- "$1" 2>/dev/null && return
+	if semver-check -P -q -- "$1" 2>/dev/null && semver=$(semver-check -P --semver -- "$1" 2>/dev/null); then
+		die "VERSION '$(shown "$1")' is not a SemVer 2.0.0 version but PEP 440's spelling of one: make bump VERSION=$semver"
+	fi
+	die "VERSION '$(shown "$1")' is not a SemVer 2.0.0 version (such as 1.2.3 or 1.3.0-rc.1), nor major, minor, patch, prerelease, release, post or auto"
+}
+
 request=$VERSION
 check_tag_prefix
 case $request in
 '')
-	die "usage: make bump VERSION=x.y.z|major|minor|patch|prerelease|release|auto" ;;
-major|minor|patch|release|prerelease|auto)
+	die "usage: make bump VERSION=x.y.z|major|minor|patch|prerelease|release|post|auto" ;;
+major|minor|patch|release|prerelease|post|auto)
 	;;
 *)
-	semver-check -q -- "${request#"$TAG_PREFIX"}" 2>/dev/null ||
-		die "VERSION '$(shown "$request")' is not a SemVer 2.0.0 version (such as 1.2.3 or 1.3.0-rc.1), nor major, minor, patch, prerelease, release or auto" ;;
+	check_explicit "${request#"$TAG_PREFIX"}" ;;
 esac
 
 # The work tree, this work tree's git directory, and the one all share.
@@ -303,54 +314,120 @@ preflight() {
 	[ -z "$(git status --porcelain --untracked-files=no)" ] ||
 		die "the work tree has uncommitted changes; commit or stash them first"
 	branch=$(git symbolic-ref -q HEAD) || die "HEAD is detached; check out the release branch first"
-	[ -f "$PYPROJECT" ] || die "'$PYPROJECT' not found; set PYPROJECT to the project's pyproject.toml"
-	current=$(toml-setver -g -- "$PYPROJECT") || die "cannot read the current version from '$PYPROJECT'"
+	read -r -a pyprojects <<<"$PYPROJECT"
+	[ ${#pyprojects[@]} -gt 0 ] || die "PYPROJECT is empty; name the project's pyproject.toml"
 }
 
-# The version to bump from: the highest version tag, or the pyproject version
-# when it is SemVer and higher; 0.0.0 when there is neither.
-base_version() {
-	local tags base
+# check_current WHERE VERSION: a version found in a file is read as PEP 440,
+# or the bump stops: what it cannot read, it cannot order a new version after.
+check_current() {
+	local why
+	why=$(semver-check -P -- "$2" 2>&1) && return
+	why=${why#semver-check: }
+	die "$1 holds the version '$(shown "$2")', which cannot be read: $(shown "$why"); write it there as PEP 440 (such as 1.2.3 or 1.3.0rc1), commit that, and make bump again"
+}
+
+# read_sources: the version of each PYPROJECT where toml-setver finds it.
+# Sets current (as written there) and current_at (file:line); both stay
+# empty when git tags decide the version (vcs names the tool that does).
+# The projects of a monorepo must agree on the current version.
+read_sources() {
+	local p list kind where found what rows=() r v
+	current='' current_at='' vcs=''
+	for p in "${pyprojects[@]}"; do
+		[ -f "$p" ] || die "'$(shown "$p")' not found; set PYPROJECT to the project's pyproject.toml"
+		list=$(toml-setver -l -- "$p") || die "cannot read the version of '$(shown "$p")' (see above)"
+		while IFS=$'\t' read -r kind where found what; do
+			case $kind in
+			version) check_current "$where" "$found"; rows+=("$where"$'\t'"$found") ;;
+			vcs) vcs=$what ;;
+			esac
+		done <<<"$list"
+	done
+	[ ${#rows[@]} -gt 0 ] || return 0
+	IFS=$'\t' read -r current_at current <<<"${rows[0]}"
+	for r in "${rows[@]:1}"; do
+		v=${r#*$'\t'}
+		semver-check -P --eq -- "$v" "$current" && continue
+		say "the projects of PYPROJECT disagree on the current version:"
+		for v in "${rows[@]}"; do printf '  %-48s %s\n' "${v%%$'\t'*}" "${v#*$'\t'}"; done >&2
+		die "bring them to one version in a commit of its own, then make bump again"
+	done
+}
+
+# highest_tag: the highest version tag merged into HEAD by PEP 440, if any.
+# A SemVer tag that PEP 440 cannot read would be passed over, and a bump
+# could then go below it: that stops the bump.
+highest_tag() {
+	local tags semver=() why
 	tags=$(version_tags --merged HEAD)
-	base=$(semver-check -k --max <<<"$tags" 2>/dev/null) || case $? in
-		"$EXIT_NOTFOUND") base='' ;;
+	[ -n "$tags" ] || return 0
+	mapfile -t semver < <(semver-check -k --sort <<<"$tags" 2>/dev/null)
+	if [ ${#semver[@]} -gt 0 ] && ! why=$(semver-check -P -- "${semver[@]}" 2>&1); then
+		say "$(shown "${why//semver-check: /}")"
+		die "a version tag (prefix '$TAG_PREFIX') cannot be read as PEP 440, so no bump can be ordered after it; rename it or delete it (git tag -d), then make bump again"
+	fi
+	semver-check -P -k --max <<<"$tags" || case $? in
+		"$EXIT_NOTFOUND") ;;
 		*) die "cannot sort the version tags" ;;
 		esac
-	if semver-check -q -- "$current" 2>/dev/null && { [ -z "$base" ] || semver-check --gt -- "$current" "$base"; }; then
-		base=$current
-	fi
-	echo "${base:-0.0.0}"
 }
 
-# next_version: sets base, new, tag, pep440 and docker_tag, or refuses.
+# base_version: sets base, the version to bump from, and base_at, where it
+# was read: the higher of the pyproject version and the highest version tag
+# by PEP 440; both empty when there is neither (a first release).
+base_version() {
+	local tag_max
+	read_sources
+	tag_max=$(highest_tag)
+	base=$current base_at=$current_at
+	if [ -n "$tag_max" ] && { [ -z "$base" ] || semver-check -P --gt -- "$tag_max" "$base"; }; then
+		base=$tag_max base_at="tag $TAG_PREFIX$tag_max"
+	fi
+}
+
+# bump_from VERSION LEVEL: the PEP 440 bump. prerelease on a final release
+# starts the PREID series of the next minor version (1.2.0 becomes 1.3.0rc1).
+bump_from() {
+	local args=(--bump "$2")
+	if [ "$2" = prerelease ] && [ -z "$(semver-check -P --field pre -- "$1")$(semver-check -P --field dev -- "$1")" ]; then
+		args=(--bump preminor --preid "$PREID" --preid-base 1)
+	fi
+	semver-check -P "${args[@]}" -- "$1" ||
+		die "cannot bump '$1' (${base_at:-no version yet}) by $2${args[3]:+ with PREID '$(shown "$PREID")'}; name the version instead: make bump VERSION=x.y.z"
+}
+
+# A greater version to offer when the one asked for is not.
+suggestion() {
+	local next
+	next=$(semver-check -P --bump patch -- "$base" 2>/dev/null) &&
+		semver-check -P --semver -- "$next" 2>/dev/null || echo "a higher x.y.z"
+}
+
+# next_version: sets new (SemVer: the tag and the changelog), pep440 (the
+# Python side), tag and docker_tag, or refuses. Every comparison is PEP 440's.
 next_version() {
-	local level
-	base=$(base_version)
-	case $request in
-	major|minor|patch|release)
-		new=$(semver-check --bump "$request" -- "$base") || die "cannot bump '$base' by '$request'" ;;
-	prerelease)
-		if [ -n "$(semver-check --field prerelease -- "$base")" ]; then
-			new=$(semver-check --bump prerelease -- "$base") || die "cannot bump the prerelease of '$base'"
-		else
-			new=$(semver-check --bump preminor --preid "$PREID" --preid-base 1 -- "$base") ||
-				die "cannot start a prerelease after '$base' (PREID '$(shown "$PREID")')"
-		fi ;;
-	auto)
+	local level=$request
+	base_version
+	if [ "$request" = auto ]; then
 		level=$(commit-bump --tag-prefix "$TAG_PREFIX") || die "cannot read the commits since the last version tag"
 		[ "$level" != none ] ||
 			die "nothing to release: no commit since the last version tag is a feat, a fix or a breaking change"
-		new=$(commit-bump --next --tag-prefix "$TAG_PREFIX") || die "cannot work out the next version from the commits" ;;
+	fi
+	case $level in
+	major|minor|patch|release|prerelease|post)
+		pep440=$(bump_from "${base:-0.0.0}" "$level")
+		new=$(semver-check -P --semver -- "$pep440") ||
+			die "'$pep440', the $level bump of '$base', has no SemVer form to tag; name a version that has: make bump VERSION=x.y.z" ;;
 	*)
-		new=${request#"$TAG_PREFIX"} ;;
+		new=${request#"$TAG_PREFIX"}
+		pep440=$(semver-check --pep440 -- "$new") || die "'$new' has no PEP 440 form, so it cannot go to PyPI" ;;
 	esac
-	[ -n "$new" ] || die "nothing to release: the commits since ${TAG_PREFIX}${base} call for no new version"
 	semver-check -q -- "$new" || die "'$new' is not a SemVer 2.0.0 version (such as 1.2.3 or 1.3.0-rc.1)"
 	tag=$TAG_PREFIX$new
 	! git rev-parse -q --verify "refs/tags/$tag" >/dev/null || die "tag '$tag' already exists"
-	[ "$base" = 0.0.0 ] || semver-check --gt -- "$new" "$base" ||
-		die "'$new' is not greater than the current version '$base'"
-	pep440=$(semver-check --pep440 -- "$new") || die "'$new' has no PEP 440 form, so it cannot go to PyPI"
+	[ -z "$base" ] || semver-check -P --gt -- "$pep440" "$base" ||
+		die "'$new' is not greater than the current version '$base' ($base_at) by PEP 440; ask for a greater one, such as make bump VERSION=$(suggestion)"
 	docker_tag=$(semver-check --docker-tag -- "$new") || die "'$new' has no Docker tag form"
 }
 
@@ -374,7 +451,7 @@ staged_out() { printf '%s/new.%d' "$stage" "${#paths[@]}"; }
 # set_dunder_version FILE OUT: every line `__version__ = "CURRENT"` (or with
 # single quotes) gets the new version; plain string comparison, no pattern.
 set_dunder_version() {
-	OLD=$current NEW=$pep440 awk '
+	OLD=${current:-$base} NEW=$pep440 awk '
 	BEGIN { old = ENVIRON["OLD"]; new = ENVIRON["NEW"]; n = 0 }
 	{
 		line = $0
@@ -399,16 +476,52 @@ set_dunder_version() {
 	[ -z "$(tail -c 1 -- "$1")" ] || truncate -s -1 -- "$2"
 }
 
+# stage_python: each PYPROJECT's version set where toml-setver finds it,
+# every file it would change staged; a version that git tags decide needs
+# no file, and toml-setver says so.
+stage_python() {
+	local p out from to
+	mkdir -p -- "$stage/python"
+	for p in "${pyprojects[@]}"; do
+		out=$(toml-setver -O "$stage/python" -- "$p" "$pep440") || die "cannot set the version of '$(shown "$p")' (see above)"
+		while IFS=$'\t' read -r from to; do
+			[ -n "$from" ] || continue
+			mv -f -- "$from" "$(staged_out)"
+			stage_file "$to"
+		done <<<"$out"
+	done
+}
+
+# stage_changelog: the changelog's new content; for a changelog that
+# towncrier builds, also the news fragments it consumes, to be removed in the
+# same commit (a journal entry with no new content). Entries from the
+# commits are not given to towncrier, which has its own.
+stage_changelog() {
+	local entries=() fragments f
+	if [ "$request" = auto ] && ! { [ -f "$CHANGELOG" ] && grep -qF 'towncrier release notes start' -- "$CHANGELOG"; }; then
+		commit-bump --changelog --tag-prefix "$TAG_PREFIX" >"$stage/entries" || die "cannot read the commits"
+		entries=(-e "$stage/entries")
+	fi
+	fragments=$(changelog-prepend -f "$CHANGELOG" -t "$TAG_PREFIX" -o "$(staged_out)" "${entries[@]}" -- "$new") ||
+		die "cannot add '$new' to '$(shown "$CHANGELOG")'"
+	stage_file "$CHANGELOG"
+	while IFS= read -r f; do
+		[ -n "$f" ] || continue
+		git ls-files --error-unmatch -- "$f" >/dev/null 2>&1 ||
+			die "the news fragment '$(shown "$f")' is not committed; commit it (or remove it), then make bump again"
+		stage_file "$f"
+	done <<<"$fragments"
+}
+
 # stage_edits: every changed file computed into the stage, none replaced yet.
 stage_edits() {
-	local f i image_args=() entries=() compose_files version_files images
+	local f i image_args=() compose_files version_files images
 	read -r -a compose_files <<<"$COMPOSE_FILES"
 	read -r -a version_files <<<"$VERSION_FILES"
 	read -r -a images <<<"$IMAGE"
 	mkdir -p -- "$stage"
 
-	toml-setver -o "$(staged_out)" -- "$PYPROJECT" "$pep440" || die "cannot set the version in '$PYPROJECT'"
-	stage_file "$PYPROJECT"
+	stage_python
 
 	for i in "${images[@]}"; do image_args+=(-i "$i"); done
 	for f in "${compose_files[@]}"; do
@@ -417,16 +530,12 @@ stage_edits() {
 		stage_file "$f"
 	done
 
-	if [ "$request" = auto ]; then
-		commit-bump --changelog --tag-prefix "$TAG_PREFIX" >"$stage/entries" || die "cannot read the commits"
-		entries=(-e "$stage/entries")
-	fi
-	changelog-prepend -f "$CHANGELOG" -t "$TAG_PREFIX" -o "$(staged_out)" "${entries[@]}" -- "$new" ||
-		die "cannot add '$new' to '$CHANGELOG'"
-	stage_file "$CHANGELOG"
+	stage_changelog
 
 	for f in "${version_files[@]}"; do
-		set_dunder_version "$f" "$(staged_out)" || die "'$f' has no line __version__ = \"$current\" to update"
+		# A file the pyproject already names has its new version staged.
+		[ -z "${seen[$(realpath -m -- "$f")]:-}" ] || continue
+		set_dunder_version "$f" "$(staged_out)" || die "'$f' has no line __version__ = \"${current:-$base}\" to update"
 		stage_file "$f"
 	done
 }
@@ -434,15 +543,19 @@ stage_edits() {
 # write_journal: the journal of this bump, written whole before any file changes.
 # The blobs are written to the object store, so that the journal can always
 # give back the bytes it names; one git for all old files, one for all new.
+# A file with no new content is one the bump removes: "-" for its new blob
+# and its index entry.
 write_journal() {
-	local i start hashes index old=() new=() existing=() staged=()
+	local i start hashes index old new existing=() staged=() added=()
 	start=$(git rev-parse HEAD)
 	for i in "${!paths[@]}"; do
-		staged+=("$stage/new.$i")
+		[ ! -e "$stage/new.$i" ] || staged+=("$stage/new.$i")
 		[ ! -e "${paths[i]}" ] || existing+=("${paths[i]}")
 	done
-	hashes=$(git hash-object -w --no-filters -- "${staged[@]}")
-	mapfile -t new <<<"$hashes"
+	if [ ${#staged[@]} -gt 0 ]; then
+		hashes=$(git hash-object -w --no-filters -- "${staged[@]}")
+		mapfile -t added <<<"$hashes"
+	fi
 	if [ ${#existing[@]} -gt 0 ]; then
 		hashes=$(git hash-object -w --no-filters -- "${existing[@]}")
 		mapfile -t existing <<<"$hashes"
@@ -451,21 +564,25 @@ write_journal() {
 		printf 'shipsync-bump-journal 1\nrequest %s\nbranch %s\nstart %s\ntag %s\ntop %s\n' \
 			"$request" "$branch" "$start" "$tag" "$top"
 		for i in "${!paths[@]}"; do
-			old+=(-)
-			if [ -e "${paths[i]}" ]; then old[i]=${existing[0]}; existing=("${existing[@]:1}"); fi
-			# The blob git add makes: the path's filters (eol, clean) applied.
-			index=$(git -C "$top" hash-object --path="${paths[i]#"$top/"}" -- "${staged[i]}")
-			printf 'file %s %s %s %s\n' "${old[i]}" "${new[i]}" "$index" "${paths[i]}"
+			old=- new=- index=-
+			if [ -e "${paths[i]}" ]; then old=${existing[0]}; existing=("${existing[@]:1}"); fi
+			if [ -e "$stage/new.$i" ]; then
+				new=${added[0]}
+				added=("${added[@]:1}")
+				# The blob git add makes: the path's filters (eol, clean) applied.
+				index=$(git -C "$top" hash-object --path="${paths[i]#"$top/"}" -- "$stage/new.$i")
+			fi
+			printf 'file %s %s %s %s\n' "$old" "$new" "$index" "${paths[i]}"
 		done
 	} >"$journal.tmp"
 	mv -f -- "$journal.tmp" "$journal"
 }
 
-# apply: replace the files, commit, record the commit, tag.
+# apply: replace (or remove) the files, commit, record the commit, tag.
 apply() {
 	local i p gitpaths=()
 	for i in "${!j_path[@]}"; do
-		install_blob "${j_new[i]}" "${j_path[i]}"
+		if [ "${j_new[i]}" = - ]; then rm -f -- "${j_path[i]}"; else install_blob "${j_new[i]}" "${j_path[i]}"; fi
 		checkpoint replace
 	done
 	for p in "${j_path[@]}"; do gitpaths+=("$(git_path "$p")"); done
@@ -494,5 +611,5 @@ phase=finished
 rm -rf -- "$stage"
 
 echo "$tag" >&2
-say "PyPI version $pep440, image tag $docker_tag"
+say "PyPI version $pep440${vcs:+ (from the tag, through $vcs)}, image tag $docker_tag"
 next_steps "$tag"

@@ -158,3 +158,49 @@ towncrier_repo() {
 	run changelog-prepend -x 1.0.0
 	[[ $output == *$'- y\r'* ]]
 }
+
+@test "-l prints the newest release of every heading style, and the one just added" {
+	local f want
+	while IFS='|' read -r f want; do
+		run changelog-prepend -f "$STYLES/$f" -l
+		[ "$status" -eq 0 ] && [ "$output" = "$want" ] || { echo "$f: $status '$output'"; return 1; }
+		cp "$STYLES/$f" CHANGELOG.md
+		changelog-prepend -d 2026-09-30 3.0.0-rc.1
+		[ "$(changelog-prepend -l)" = 3.0.0-rc.1 ] || { echo "$f: the new release is not the newest"; return 1; }
+	done <<-'EOF'
+	em-dash.md|1.2.1
+	v-in-brackets.md|0.1.0
+	tree-link.md|0.16.2
+	release-tag-link.md|1.31.0
+	compare-link-date-in-parens.md|0.6.2
+	no-brackets.md|2026.2.0
+	month-name.md|1.4.0
+	cr-only.md|0.9.0
+	EOF
+}
+
+@test "-l reads towncrier's titles, reStructuredText and Markdown, after its marker" {
+	run changelog-prepend -f "$TOWNCRIER_PROJECT/CHANGES.rst" -l
+	[ "$status" -eq 0 ] && [ "$output" = 1.2.0 ]
+	printf '# Changes\n\n<!-- towncrier release notes start -->\n\n## [v0.16.2](https://github.com/o/r/tree/v0.16.2) - 2024-01-01\n\n- x\n' >tc.md
+	[ "$(changelog-prepend -f tc.md -l)" = 0.16.2 ]
+	printf 'Changes\n=======\n\n.. towncrier release notes start\n\nFeatures\n--------\n\nAcme v0.6.2rc1 (2024-01-01)\n===========================\n' >tc.rst
+	[ "$(changelog-prepend -f tc.rst -l)" = 0.6.2rc1 ]
+}
+
+@test "-l: no release heading or no file is not found; with -x or a version it is a usage error" {
+	printf '# Changelog\n\n## [Unreleased]\n\n## 2024 in review\n' >CHANGELOG.md
+	run changelog-prepend -l
+	[ "$status" -eq 8 ]
+	[[ $output == *"'CHANGELOG.md' has no release heading"* ]]
+	printf 'Changes\n\n.. towncrier release notes start\n\nNothing yet\n-----------\n' >tc.rst
+	run changelog-prepend -f tc.rst -l
+	[ "$status" -eq 8 ]
+	run changelog-prepend -f missing.md -l
+	[ "$status" -eq 8 ]
+	[[ $output == *"'missing.md' does not exist"* ]]
+	run changelog-prepend -l -x 1.0.0
+	[ "$status" -eq 2 ]
+	run changelog-prepend -l 1.0.0
+	[ "$status" -eq 2 ]
+}

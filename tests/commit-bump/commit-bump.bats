@@ -329,3 +329,23 @@ commit() {
 	done
 	[ ! -e ../example-2.sh ]
 }
+
+@test "a PEP 440 tag in its normalised form counts, by its SemVer form" {
+	new_repo
+	commit "feat: a"
+	git tag v0.6.1
+	commit "feat: b"
+	git tag v0.6.2.dev1
+	git tag v0.7	# two numbers: not a version tag
+	commit "fix: c"
+	run commit-bump -v -N
+	[[ $output == *"latest version tag: v0.6.2.dev1 (0.6.2-dev.1); 1 commits since"* ]] || { echo "$output"; return 1; }
+	[ "${lines[-1]}" = 0.6.2 ]
+	git tag v1.0.0RC1
+	run commit-bump -v
+	[[ $output == *"latest version tag: v0.6.2.dev1"* ]]
+	git tag -d v1.0.0RC1 >/dev/null
+	git tag v1.0.0rc1
+	run commit-bump -v
+	[[ $output == *"latest version tag: v1.0.0rc1 (1.0.0-rc.1)"* ]] || { echo "$output"; return 1; }
+}

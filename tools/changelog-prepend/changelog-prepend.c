@@ -25,7 +25,8 @@ static noreturn void usage(int code)
 	fprintf(f,
 		"usage: changelog-prepend [-nv] [-d date] [-e file] [-f changelog] [-o output]\n"
 		"                         [-t prefix] version [-]\n"
-		"       changelog-prepend [-f changelog] -x version\n");
+		"       changelog-prepend [-f changelog] -x version\n"
+		"       changelog-prepend [-f changelog] -l\n");
 	exit(code);
 }
 
@@ -65,22 +66,31 @@ static int read_input(struct strbuf *sb, const char *path)
 	return error_errno("cannot read '%s'", path);
 }
 
+/* Read and scan the changelog to read from: 0, or an exit code with the error printed. */
+static int load(const char *path, struct strbuf *text, struct changelog *cl)
+{
+	int ret = read_input(text, path);
+
+	if (ret > 0)
+		error("'%s' does not exist: give the changelog with -f", path);
+	if (ret)
+		return ret > 0 ? EXIT_NOTFOUND : EXIT_SYSTEM;
+	if (changelog_scan(cl, text->buf, text->len)) {
+		error("'%s' holds a NUL byte: it is not a text file", path);
+		return EXIT_DATA;
+	}
+	return 0;
+}
+
 static int extract(const char *path, const char *version)
 {
 	struct strbuf text = STRBUF_INIT, notes = STRBUF_INIT;
 	struct changelog cl;
-	int ret = read_input(&text, path);
+	int ret = load(path, &text, &cl);
 
 	if (ret) {
-		if (ret > 0)
-			error("'%s' does not exist: give the changelog with -f", path);
 		strbuf_release(&text);
-		return ret > 0 ? EXIT_NOTFOUND : EXIT_SYSTEM;
-	}
-	if (changelog_scan(&cl, text.buf, text.len)) {
-		strbuf_release(&text);
-		error("'%s' holds a NUL byte: it is not a text file", path);
-		return EXIT_DATA;
+		return ret;
 	}
 	ret = changelog_extract(&cl, version, &notes);
 	if (ret == EXIT_NOTFOUND)
@@ -89,6 +99,33 @@ static int extract(const char *path, const char *version)
 		ret = EXIT_SYSTEM;
 	changelog_release(&cl);
 	strbuf_release(&notes);
+	strbuf_release(&text);
+	return ret;
+}
+
+/* The version of the newest release heading, towncrier's titles included. */
+static int latest(const char *path)
+{
+	struct strbuf text = STRBUF_INIT;
+	struct changelog cl;
+	size_t off = 0, len = 0;
+	long h;
+	int ret = load(path, &text, &cl);
+
+	if (ret) {
+		strbuf_release(&text);
+		return ret;
+	}
+	h = changelog_latest(&cl);
+	if (h >= 0) {
+		off = cl.line[h].a_off;
+		len = cl.line[h].a_len;
+	} else if (!towncrier_managed(text.buf, text.len) || towncrier_latest(text.buf, text.len, &off, &len)) {
+		ret = error_code(EXIT_NOTFOUND, "'%s' has no release heading", path);
+	}
+	if (!ret)
+		printf("%.*s\n", (int)len, text.buf + off);
+	changelog_release(&cl);
 	strbuf_release(&text);
 	return ret;
 }
@@ -138,6 +175,7 @@ int main(int argc, char **argv)
 		{ "extract",    required_argument, NULL, 'x' },
 		{ "file",       required_argument, NULL, 'f' },
 		{ "help",       no_argument,       NULL, 'h' },
+		{ "latest",     no_argument,       NULL, 'l' },
 		{ "output",     required_argument, NULL, 'o' },
 		{ "tag-prefix", required_argument, NULL, 't' },
 		{ "verbose",    no_argument,       NULL, 'v' },
@@ -150,15 +188,16 @@ int main(int argc, char **argv)
 	struct strbuf text = STRBUF_INIT, entries = STRBUF_INIT, out = STRBUF_INIT;
 	struct changelog cl;
 	char date[11];
-	int c, dry_run = 0, ret;
+	int c, dry_run = 0, newest = 0, ret;
 
 	setup_tool(argv[0]);
-	while ((c = getopt_long(argc, argv, "d:e:f:hno:t:Vvx:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:e:f:hlno:t:Vvx:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd': date_opt = optarg; break;
 		case 'e': entries_path = optarg; break;
 		case 'f': path = optarg; break;
 		case 'h': usage(EXIT_OK);
+		case 'l': newest = 1; break;
 		case 'n': dry_run = 1; break;
 		case 'o': output = optarg; break;
 		case 't': o.tag_prefix = optarg; break;
@@ -171,10 +210,10 @@ int main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 
-	if (extract_version) {
-		if (argc)
+	if (extract_version || newest) {
+		if (argc || (extract_version && newest))
 			usage(EXIT_USAGE);
-		ret = extract(path, extract_version);
+		ret = newest ? latest(path) : extract(path, extract_version);
 		finish_stdout();
 		return ret;
 	}

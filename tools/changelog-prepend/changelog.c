@@ -98,11 +98,7 @@ static void trim_span(const char *buf, size_t *off, size_t *len)
 		(*len)--;
 }
 
-/*
- * A version as release headings write it: SemVer, or PEP 440 with a dot
- * and no local part ("2026.2", "0.6.2rc1"; not a year such as "2024").
- */
-static int release_label(const char *s, size_t len)
+int changelog_release_label(const char *s, size_t len)
 {
 	struct pep440 v;
 
@@ -135,11 +131,11 @@ static void classify_heading(const char *buf, struct cl_line *l)
 		l->kind = CL_UNRELEASED;
 		return;
 	}
-	if (ln > 1 && (buf[lo] == 'v' || buf[lo] == 'V') && release_label(buf + lo + 1, ln - 1)) {
+	if (ln > 1 && (buf[lo] == 'v' || buf[lo] == 'V') && changelog_release_label(buf + lo + 1, ln - 1)) {
 		lo++;
 		ln--;
 	}
-	if (release_label(buf + lo, ln)) {
+	if (changelog_release_label(buf + lo, ln)) {
 		l->kind = CL_VERSION;
 		l->a_off = lo;
 		l->a_len = ln;
@@ -371,7 +367,7 @@ long changelog_find_unreleased(const struct changelog *cl)
 	return -1;
 }
 
-static long first_version(const struct changelog *cl)
+long changelog_latest(const struct changelog *cl)
 {
 	for (size_t i = 0; i < cl->nr; i++)
 		if (cl->line[i].kind == CL_VERSION)
@@ -710,7 +706,7 @@ static void fix_links(const struct changelog *cl, const struct prepend_opts *o, 
 		add_link_line(ed, cl, u.last, 1, label, &url);
 		goto out;
 	}
-	v = first_version(cl);
+	v = changelog_latest(cl);
 	if (v < 0)
 		goto out;
 	{
@@ -834,7 +830,7 @@ int changelog_prepend(const struct changelog *cl, const struct prepend_opts *o, 
 	struct strbuf section = STRBUF_INIT, *t;
 	struct heading_style style;
 	char *label;
-	long u = changelog_find_unreleased(cl), first = first_version(cl);
+	long u = changelog_find_unreleased(cl), first = changelog_latest(cl);
 	int ret;
 
 	if (!semver_valid(o->version, strlen(o->version))) {

@@ -45,6 +45,8 @@ void changelog_release(struct changelog *cl);
 
 /* Index of the heading of version (exact string), or -1. */
 long changelog_find_version(const struct changelog *cl, const char *version);
+/* Index of the newest release heading (the first in the file), or -1. */
+long changelog_latest(const struct changelog *cl);
 /* Index of the first [Unreleased] heading, or -1. */
 long changelog_find_unreleased(const struct changelog *cl);
 /* The section body of heading h: lines [*from, *to), blank lines at both ends trimmed. */
@@ -74,6 +76,11 @@ int changelog_next_url(struct strbuf *out, const char *url, const char *old_vers
 /* Append the section of version (or "unreleased") to out: 0, or EXIT_NOTFOUND. */
 int changelog_extract(const struct changelog *cl, const char *version, struct strbuf *out);
 
+/*
+ * A version as release headings write it: SemVer, or PEP 440 with a dot
+ * and no local part ("2026.2", "0.6.2rc1"; not a year such as "2024").
+ */
+int changelog_release_label(const char *s, size_t len);
 /* SemVer 2.0.0, exactly len bytes of s. */
 int semver_valid(const char *s, size_t len);
 /* A real calendar date written YYYY-MM-DD. */

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "atomic.h"
+#include "changelog.h"
 #include "run.h"
 #include "strbuf.h"
 #include "towncrier.h"
@@ -23,6 +24,72 @@
 int towncrier_managed(const char *text, size_t len)
 {
 	return memmem(text, len, MARKER, strlen(MARKER)) != NULL;
+}
+
+/* s[0, n) is an underline: three or more of one punctuation character. */
+static int underline(const char *s, size_t n)
+{
+	if (n < 3 || !strchr("=-~^*+#\"'`:.", s[0]))
+		return 0;
+	for (size_t i = 1; i < n; i++)
+		if (s[i] != s[0])
+			return 0;
+	return 1;
+}
+
+/* The first word of the title s[0, n) that names a release, as towncrier writes one. */
+static int title_version(const char *s, size_t n, size_t *off, size_t *vlen)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		size_t from, to;
+		while (i < n && strchr(" \t#[(", s[i]))
+			i++;
+		from = i;
+		while (i < n && !strchr(" \t", s[i]))
+			i++;
+		to = i;
+		while (to > from && strchr("]),:", s[to - 1]))
+			to--;
+		if (to > from + 1 && (s[from] == 'v' || s[from] == 'V') && changelog_release_label(s + from + 1, to - from - 1))
+			from++;
+		if (to > from && changelog_release_label(s + from, to - from)) {
+			*off = from;
+			*vlen = to - from;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* The length of the line at s, before its LF or CR LF, within end. */
+static size_t line_len(const char *s, const char *end)
+{
+	const char *eol = memchr(s, '\n', (size_t)(end - s));
+	size_t n = eol ? (size_t)(eol - s) : (size_t)(end - s);
+
+	return n && s[n - 1] == '\r' ? n - 1 : n;
+}
+
+int towncrier_latest(const char *text, size_t len, size_t *off, size_t *vlen)
+{
+	const char *end = text + len, *line = memmem(text, len, MARKER, strlen(MARKER));
+
+	while (line && (line = memchr(line, '\n', (size_t)(end - line))) && ++line < end) {
+		size_t n = line_len(line, end);
+		const char *eol = memchr(line, '\n', (size_t)(end - line));
+		const char *under = eol ? eol + 1 : end;
+		size_t un = under < end ? line_len(under, end) : 0;
+
+		if (!n || !(line[0] == '#' || underline(under, un)))
+			continue;
+		if (!title_version(line, n, off, vlen)) {
+			*off += (size_t)(line - text);
+			return 0;
+		}
+	}
+	return -1;
 }
 
 static const char *program(void)

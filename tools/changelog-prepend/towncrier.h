@@ -10,6 +10,14 @@ struct strbuf;
 int towncrier_managed(const char *text, size_t len);
 
 /*
+ * The version of the newest release towncrier wrote: the first title after
+ * the marker (a reStructuredText title over its underline, or a Markdown
+ * heading) that names one, a 'v' before it left out. Sets *off and *vlen
+ * within text: 0, or -1 when there is none.
+ */
+int towncrier_latest(const char *text, size_t len, size_t *off, size_t *vlen);
+
+/*
  * The changelog at path (whose text is given) as towncrier would build it
  * for version and date, into out, changing nothing; the news fragments the
  * build consumes, one path a line, into fragments. 0, or an exit code with

@@ -5,6 +5,7 @@
 #include <git2.h>
 
 #include "history.h"
+#include "pep440.h"
 #include "util.h"
 
 struct candidate {
@@ -29,6 +30,45 @@ static int cmp_candidates(const void *a, const void *b)
 	return c ? c : strcmp(x->name, y->name);
 }
 
+/*
+ * The version of tag name: SemVer, or a PEP 440 version by its SemVer form,
+ * as Python projects tag (v0.6.2.dev1 is 0.6.2-dev.1). Only the normalised
+ * PEP 440 form with three release numbers counts, so that a tag such as
+ * v1.2 or v01.2.3 stays what it was, not a version. The SemVer form is kept
+ * after the name's NUL in one allocation, so that v lives as long as name.
+ */
+static int tag_version(struct candidate *c, const char *name, size_t plen)
+{
+	struct pep440 p;
+	struct strbuf form = STRBUF_INIT;
+	size_t len = strlen(name);
+	int normalised;
+
+	c->name = xstrdup(name);
+	if (!semver_parse(&c->v, c->name + plen, len - plen, 0, NULL))
+		return 0;
+	free(c->name);
+	c->name = NULL;
+	if (pep440_parse(&p, name + plen, len - plen, NULL) || p.nrelease != 3)
+		return -1;
+	pep440_format(&form, &p);
+	normalised = !strcmp(form.buf, name + plen);
+	strbuf_reset(&form);
+	if (!normalised || pep440_semver(&form, &p, NULL)) {
+		strbuf_release(&form);
+		return -1;
+	}
+	c->name = xmalloc(len + 1 + form.len + 1);
+	memcpy(c->name, name, len + 1);
+	memcpy(c->name + len + 1, form.buf, form.len + 1);
+	strbuf_release(&form);
+	if (semver_parse(&c->v, c->name + len + 1, strlen(c->name + len + 1), 0, NULL)) {
+		free(c->name);
+		return -1;
+	}
+	return 0;
+}
+
 static size_t version_tags(git_repository *repo, const char *prefix, struct candidate **out)
 {
 	git_strarray names = { NULL, 0 };
@@ -43,12 +83,8 @@ static size_t version_tags(git_repository *repo, const char *prefix, struct cand
 		if (strncmp(name, prefix, plen))
 			continue;
 		ALLOC_GROW(c, nr + 1, alloc);
-		c[nr].name = xstrdup(name);
-		if (semver_parse(&c[nr].v, c[nr].name + plen, strlen(name) - plen, 0, NULL)) {
-			free(c[nr].name);
-			continue;
-		}
-		nr++;
+		if (!tag_version(&c[nr], name, plen))
+			nr++;
 	}
 	git_strarray_dispose(&names);
 	if (nr)
