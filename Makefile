@@ -114,14 +114,17 @@ install: all
 	cd $(DESTDIR)$(BINDIR) && chmod 755 $(TOOLS)
 	$(if $(MAN1),cp -f $(MAN1) $(DESTDIR)$(MANPREFIX)/man1/)
 	$(if $(MAN7),cp -f $(MAN7) $(DESTDIR)$(MANPREFIX)/man7/)
-	cp -f mk/*.mk mk/*.sh $(DESTDIR)$(DATADIR)/
+	cp -f mk/*.mk mk/*.sh mk/*.yml $(DESTDIR)$(DATADIR)/
 	chmod 755 $(DESTDIR)$(DATADIR)/*.sh
+	@# make workflow pins CI to the commit this copy was built from, when it knows it.
+	-git rev-parse --verify -q HEAD >$(DESTDIR)$(DATADIR)/shipsync-commit 2>/dev/null || \
+		rm -f $(DESTDIR)$(DATADIR)/shipsync-commit
 
 uninstall:
 	cd $(DESTDIR)$(BINDIR) && rm -f $(TOOLS)
 	$(if $(MAN1),cd $(DESTDIR)$(MANPREFIX)/man1 && rm -f $(notdir $(MAN1)))
 	$(if $(MAN7),cd $(DESTDIR)$(MANPREFIX)/man7 && rm -f $(notdir $(MAN7)))
-	cd $(DESTDIR)$(DATADIR) && rm -f $(notdir $(wildcard mk/*.mk mk/*.sh)) exitcode.sh
+	cd $(DESTDIR)$(DATADIR) && rm -f $(notdir $(wildcard mk/*.mk mk/*.sh mk/*.yml)) exitcode.sh shipsync-commit
 	-rmdir $(DESTDIR)$(DATADIR)
 
 clean:
