@@ -4,7 +4,7 @@
 # script: validate per platform, merge, publish from CI (shipsync(7)).
 # The tag filter takes TAG_PREFIX; shipsync is built in CI from
 # SHIPSYNC_REPOSITORY at SHIPSYNC_COMMIT (default: the commit this copy of
-# shipsync was installed from). A different file already there is kept
+# shipsync was built from). A different file already there is kept
 # unless WORKFLOW_REPLACE=1. Configuration: the environment (mk/defaults.mk).
 set -euo pipefail
 

@@ -203,6 +203,9 @@ as_json() {
 	# the publish job can be turned off; the workflow runs once per tag at a time
 	[[ $(jq -r '.jobs.publish.if' <<<"$j") == *"vars.SHIPSYNC_LOCAL_PUBLISH"* ]]
 	[ "$(jq -r '.concurrency["cancel-in-progress"]' <<<"$j")" = false ]
+	# credentials reach the make publish step alone, not the steps that build shipsync
+	[ "$(jq -c '[.jobs[].steps[] | select(.env // {} | has("GITHUB_TOKEN") or has("OCI_PASSWORD")) | .run]' <<<"$j")" = '["make publish"]' ]
+	[ "$(jq -c '[.env, (.jobs[] | .env)] | map(keys? // []) | flatten | map(select(test("TOKEN|PASSWORD")))' <<<"$j")" = '[]' ]
 }
 
 @test "the template's run: steps are make targets and one-liners" {
