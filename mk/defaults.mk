@@ -49,7 +49,7 @@ PYTHON         ?= python3
 PYPI_REPOSITORY_URL ?= https://upload.pypi.org/legacy/
 REGISTRY            ?=
 GITHUB_REPOSITORY   ?=
-CI_WORKFLOW         ?=
+CI_WORKFLOW         ?= release.yml
 DRY_RUN             ?=
 ROLLBACK_REMOTE_TAG ?=
 
