@@ -60,7 +60,7 @@ seed_artifact() {
 
 # Nothing was left behind: no dist, no half-made directory beside it.
 nothing_left() {
-	[ ! -e dist ] && [ -z "$(find . -maxdepth 1 -name 'dist.download-*')" ]
+	[ ! -e dist ] && [ -z "$(find . -maxdepth 1 -name 'dist.*')" ]
 }
 
 @test "downloads the tag's artifact, checked against its manifest; the storage host gets no token" {

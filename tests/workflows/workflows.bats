@@ -284,5 +284,10 @@ as_json() {
 		[ "$status" -ne 0 ] || { echo "accepted SHIPSYNC_REPOSITORY $bad"; return 1; }
 		[[ $output == *"SHIPSYNC_REPOSITORY"* ]] || return 1
 	done
+	# make expands nothing in them either
+	for bad in TAG_PREFIX SHIPSYNC_REPOSITORY SHIPSYNC_COMMIT; do
+		run make -s workflow SHIPSYNC_REPOSITORY=acme/shipsync SHIPSYNC_COMMIT=$COMMIT "$bad=\$(shell touch made)x"
+		[ "$status" -ne 0 ] && [ ! -e made ] || { echo "$bad: $output"; return 1; }
+	done
 	[ ! -e .github ]
 }

@@ -7,6 +7,7 @@
 #define _XOPEN_SOURCE 700
 #include <archive.h>
 #include <archive_entry.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -30,6 +31,7 @@
 #define MAX_RATIO 200
 
 struct artifact {
+	const char *want;	/* its name */
 	long long id, size;
 	char *digest;		/* "sha256:HEX", or NULL on artifacts made before GitHub kept one */
 	int found;
@@ -44,8 +46,8 @@ static int collect_artifact(const struct json *j, int t, void *arg)
 
 	if (json_int(j, json_get(j, t, "id"), &id) || json_int(j, json_get(j, t, "size_in_bytes"), &size))
 		ret = error_code(EXIT_DATA, "an artifact came without an id or a size");
-	else if (!json_is_true(j, json_get(j, t, "expired")) && id > a->id) {
-		/* The caller asked for one name; the newest of that name wins. */
+	else if (name && !strcmp(name, a->want) && !json_is_true(j, json_get(j, t, "expired")) && id > a->id) {
+		/* The newest of that name wins. */
 		a->id = id;
 		a->size = size;
 		free(a->digest);
@@ -73,8 +75,7 @@ static int find_artifact(struct gh *g, long long run, const char *name, struct a
 	return ret;
 }
 
-/* A relative path of plain components: no leading slash, no empty, "." or ".." part, no backslash. */
-static int safe_name(const char *name, size_t len)
+int artifact_safe_name(const char *name, size_t len)
 {
 	size_t start = 0;
 
@@ -161,7 +162,7 @@ static int unpack_entry(struct archive *ar, struct archive_entry *e, struct unpa
 	shown = xprintable(name ? name : "", name ? strlen(name) : 0, 200);
 	if (u->names.nr >= MAX_ENTRIES)
 		ret = error_code(EXIT_DATA, "the artifact holds more than %d entries; refusing it", MAX_ENTRIES);
-	else if (!name || !safe_name(name, len))
+	else if (!name || !artifact_safe_name(name, len))
 		ret = error_code(EXIT_DATA, "the artifact's entry '%s' is not a plain relative path; refusing it", shown);
 	else if (archive_entry_hardlink(e) || archive_entry_symlink(e) || (type != AE_IFREG && type != AE_IFDIR))
 		ret = error_code(EXIT_DATA, "the artifact's entry '%s' is a link or a special file; refusing it", shown);
@@ -271,7 +272,7 @@ static int check_line(const struct unpack *u, char *line, int *listed)
 		if (!strcmp(u->files.v[i], f[2]))
 			listed[i] = 1;
 	path = xstrfmt("%s/%s", u->dir, f[2]);
-	if (!safe_name(f[2], strlen(f[2])) || lstat(path, &st) || !S_ISREG(st.st_mode))
+	if (!artifact_safe_name(f[2], strlen(f[2])) || lstat(path, &st) || !S_ISREG(st.st_mode))
 		ret = error_code(EXIT_DATA, "the manifest names '%s', which the artifact does not hold", f[2]);
 	else if ((unsigned long)st.st_size != size || sha256_file_hex(path, hex) || strcmp(hex, f[0]))
 		ret = error_code(EXIT_DATA, "'%s' in the artifact is not what its manifest says (size or sha256 "
@@ -329,14 +330,20 @@ static void remove_tree(const char *dir)
 static int usable_dir(const char *dir, int *exists)
 {
 	struct stat st;
-	int empty;
+	struct dirent *d;
+	DIR *dh;
+	int empty = 1;
 
 	*exists = !lstat(dir, &st);
 	if (!*exists)
 		return errno == ENOENT ? 0 : error_errno("cannot look at '%s'", dir);
-	empty = S_ISDIR(st.st_mode) && !rmdir(dir) && !mkdir(dir, st.st_mode & 07777);
-	return empty ? 0 : error_code(EXIT_CONFLICT, "'%s' is there and is not an empty directory: remove it "
-				      "or download into another", dir);
+	dh = S_ISDIR(st.st_mode) ? opendir(dir) : NULL;
+	while (dh && empty && (d = readdir(dh)))
+		empty = !strcmp(d->d_name, ".") || !strcmp(d->d_name, "..");
+	if (dh)
+		closedir(dh);
+	return dh && empty ? 0 : error_code(EXIT_CONFLICT, "'%s' is there and is not an empty directory: "
+					    "remove it or download into another", dir);
 }
 
 static int hash_stream(FILE *f, char hex[SHA256_HEX_LEN + 1])
@@ -377,12 +384,29 @@ static int download_zip(struct gh *g, const struct artifact *a, FILE *zip)
 	return ret;
 }
 
+/* An unnamed temporary file on the directory's own file system, where there is room for what it unpacks to. */
+static FILE *beside(const char *dir)
+{
+	char *path = xstrfmt("%s.zip-XXXXXX", dir);
+	int fd = mkstemp(path);
+	FILE *f = NULL;
+
+	if (fd >= 0) {
+		unlink(path);
+		f = fdopen(fd, "w+b");
+		if (!f)
+			close(fd);
+	}
+	free(path);
+	return f;
+}
+
 static int fetch_into(struct gh *g, const struct artifact *a, const char *dir, int exists)
 {
 	struct unpack u = { .names = STRVEC_INIT, .files = STRVEC_INIT };
 	char *stage = xstrfmt("%s.download-XXXXXX", dir);
-	FILE *zip = tmpfile();
-	int ret = zip ? 0 : error_errno("cannot make a temporary file for the artifact");
+	FILE *zip = beside(dir);
+	int ret = zip ? 0 : error_errno("cannot make a temporary file beside '%s'", dir);
 
 	if (!ret && !mkdtemp(stage))
 		ret = error_errno("cannot make a directory beside '%s'", dir);
@@ -414,7 +438,7 @@ static int fetch_into(struct gh *g, const struct artifact *a, const char *dir, i
 
 int artifact_download(struct gh *g, const char *tag, const struct artifact_options *o, const char *where)
 {
-	struct artifact a = { .id = -1 };
+	struct artifact a = { .want = o->name, .id = -1 };
 	long long run = 0;
 	char *sha = NULL, *dir = xstrdup(where);
 	size_t len = strlen(dir);

@@ -75,6 +75,12 @@ struct artifact_options {
 	const char *name;	/* the artifact's name */
 };
 int artifact_download(struct gh *g, const char *tag, const struct artifact_options *o, const char *dir);
+/*
+ * Whether the first len bytes of name are a relative path of plain
+ * components: no leading slash, no empty, "." or ".." component, no
+ * backslash or control character, at most 1024 bytes.
+ */
+int artifact_safe_name(const char *name, size_t len);
 
 /* release.c */
 struct draft_options {
