@@ -2,7 +2,7 @@
 # shipsync workflow: write the project's GitHub Actions release workflow,
 # .github/workflows/release.yml, from the template installed beside this
 # script: validate per platform, merge, publish from CI (shipsync(7)).
-# The tag filter takes TAG_PREFIX; shipsync is built in CI from
+# The tag filter takes TAG_PREFIX, the validate matrix PLATFORMS; shipsync is built in CI from
 # SHIPSYNC_REPOSITORY at SHIPSYNC_COMMIT (default: the commit this copy of
 # shipsync was built from). A different file already there is kept
 # unless WORKFLOW_REPLACE=1. Configuration: the environment (mk/defaults.mk).
@@ -37,7 +37,40 @@ fi
 	die "SHIPSYNC_REPOSITORY '$(shown "$SHIPSYNC_REPOSITORY")' is not owner/name"
 [ -r "$template" ] || die "the template '$template' is missing: install shipsync again"
 
-text=$(cat "$template") || die "cannot read '$template'"
+# matrix_entries: the validate matrix, one entry for each of PLATFORMS: a
+# native runner for amd64 and arm64, QEMU on an amd64 runner for the rest.
+matrix_entries() {
+	local p runner qemu platforms
+	local -A seen=()
+	read -r -a platforms <<<"$PLATFORMS"
+	[ ${#platforms[@]} -gt 0 ] || die "PLATFORMS is empty: the workflow validates at least one platform"
+	for p in "${platforms[@]}"; do
+		[[ $p =~ ^[a-z0-9]+/[a-z0-9]+(/[a-z0-9]+)?$ ]] ||
+			die "PLATFORMS: '$(shown "$p")' is not a platform (os/arch or os/arch/variant)"
+		[ -z "${seen[$p]:-}" ] || die "PLATFORMS names '$p' twice"
+		seen[$p]=1
+		case $p in
+		linux/amd64) runner=ubuntu-24.04 qemu=false ;;
+		linux/arm64) runner=ubuntu-24.04-arm qemu=false ;;
+		*) runner=ubuntu-24.04 qemu=true ;;
+		esac
+		printf '          - platform: %s\n            runner: %s\n            slug: %s\n            qemu: %s\n' \
+			"$p" "$runner" "${p//\//-}" "$qemu"
+	done
+}
+
+# The template with the matrix between its platform markers replaced.
+entries=$(matrix_entries) || exit
+text='' skipping=''
+while IFS= read -r line || [ -n "$line" ]; do
+	case $line in
+	*'# platforms: '*) text+=$line$'\n'$entries$'\n'; skipping=1; continue ;;
+	*'# end of platforms'*) skipping='' ;;
+	esac
+	[ -n "$skipping" ] || text+=$line$'\n'
+done <"$template" || die "cannot read '$template'"
+[ -z "$skipping" ] || die "the template '$template' is damaged: install shipsync again"
+text=${text%$'\n'}
 text=${text//@TAG_PREFIX@/"$TAG_PREFIX"}
 text=${text//@SHIPSYNC_REPOSITORY@/"$SHIPSYNC_REPOSITORY"}
 text=${text//@SHIPSYNC_COMMIT@/"$SHIPSYNC_COMMIT"}

@@ -216,7 +216,7 @@ as_json() {
 	[ "$(jq -r '[.jobs[].steps[] | .run // empty | select(startswith("make "))] | length' <<<"$j")" -eq 3 ]
 }
 
-@test "make workflow writes release.yml with TAG_PREFIX in the tag filter, and it passes every check" {
+@test "make workflow writes release.yml with TAG_PREFIX in the tag filter and PLATFORMS in the matrix; it passes every check" {
 	need_actionlint || return 1
 	project
 	run make -s workflow TAG_PREFIX=app-v SHIPSYNC_REPOSITORY=acme/shipsync SHIPSYNC_COMMIT=$COMMIT
@@ -237,6 +237,13 @@ as_json() {
 	make -s workflow SHIPSYNC_REPOSITORY=acme/shipsync SHIPSYNC_COMMIT=$COMMIT 2>/dev/null
 	[ "$(as_json .github/workflows/release.yml | jq -r '.on.push.tags[0]')" = 'v[0-9]+.[0-9]+.[0-9]+*' ]
 	[ "$(stat -c %a .github/workflows/release.yml)" = 644 ]
+	# the matrix is PLATFORMS: native runners where GitHub has them, QEMU elsewhere
+	make -s workflow SHIPSYNC_REPOSITORY=acme/shipsync SHIPSYNC_COMMIT=$COMMIT WORKFLOW_REPLACE=1 \
+		PLATFORMS='linux/arm64 linux/arm/v7' 2>/dev/null
+	[ "$(as_json .github/workflows/release.yml | jq -c '[.jobs.validate.strategy.matrix.include[] | [.platform, .runner, .slug, .qemu]]')" = \
+		'[["linux/arm64","ubuntu-24.04-arm","linux-arm64","false"],["linux/arm/v7","ubuntu-24.04","linux-arm-v7","true"]]' ]
+	run node "$ACTIONLINT" .github/workflows/release.yml
+	[ "$status" -eq 0 ]
 }
 
 @test "make workflow keeps a file that differs unless WORKFLOW_REPLACE=1, and is quiet about one that agrees" {
@@ -266,7 +273,7 @@ as_json() {
 	[ -z "$(find .github -name 'release.yml.*')" ]
 }
 
-@test "make workflow refuses a prefix, repository or commit that could change the YAML, writing nothing" {
+@test "make workflow refuses a prefix, repository, commit or platform that could change the YAML, writing nothing" {
 	local bad
 	project
 	for bad in 'v*' 'a b' "v'" 'v+' '!v' 'v:' '-v' 'v${{ github.token }}'; do
@@ -283,6 +290,11 @@ as_json() {
 		run make -s workflow SHIPSYNC_REPOSITORY="$bad" SHIPSYNC_COMMIT=$COMMIT
 		[ "$status" -ne 0 ] || { echo "accepted SHIPSYNC_REPOSITORY $bad"; return 1; }
 		[[ $output == *"SHIPSYNC_REPOSITORY"* ]] || return 1
+	done
+	for bad in 'linux/amd64 linux/amd64' '' 'linux' "linux/arm64'" 'linux/arm64:x' 'Linux/AMD64'; do
+		run make -s workflow SHIPSYNC_REPOSITORY=acme/shipsync SHIPSYNC_COMMIT=$COMMIT PLATFORMS="$bad"
+		[ "$status" -ne 0 ] || { echo "accepted PLATFORMS $bad"; return 1; }
+		[[ $output == *"PLATFORMS"* ]] || return 1
 	done
 	# make expands nothing in them either
 	for bad in TAG_PREFIX SHIPSYNC_REPOSITORY SHIPSYNC_COMMIT; do
