@@ -2,10 +2,11 @@
 # shipsync workflow: write the project's GitHub Actions release workflow,
 # .github/workflows/release.yml, from the template installed beside this
 # script: validate per platform, merge, publish from CI (shipsync(7)).
-# The tag filter takes TAG_PREFIX, the validate matrix PLATFORMS; shipsync is built in CI from
-# SHIPSYNC_REPOSITORY at SHIPSYNC_COMMIT (default: the commit this copy of
-# shipsync was built from). A different file already there is kept
-# unless WORKFLOW_REPLACE=1. Configuration: the environment (mk/defaults.mk).
+# The tag filter takes TAG_PREFIX, the validate matrix PLATFORMS; shipsync
+# is built in CI from SHIPSYNC_REPOSITORY at SHIPSYNC_COMMIT (default: the
+# commit this copy of shipsync was built from). A different file already
+# there is kept unless WORKFLOW_REPLACE=1. Configuration: the environment
+# (mk/defaults.mk).
 set -euo pipefail
 
 # shellcheck disable=SC2034 # the message prefix of lib.sh
@@ -33,7 +34,7 @@ fi
 	die "SHIPSYNC_COMMIT '$(shown "$SHIPSYNC_COMMIT")' is not a full 40-hex commit: CI builds shipsync from a commit, never a branch or a tag"
 [ -n "$SHIPSYNC_REPOSITORY" ] ||
 	die "no SHIPSYNC_REPOSITORY: set it to the GitHub repository (owner/name) CI fetches shipsync from"
-[[ $SHIPSYNC_REPOSITORY =~ ^[A-Za-z0-9-]{1,39}/[A-Za-z0-9._-]{1,100}$ ]] && [[ ${SHIPSYNC_REPOSITORY#*/} != .* ]] ||
+[[ $SHIPSYNC_REPOSITORY =~ ^[A-Za-z0-9-]{1,39}/[A-Za-z0-9._-]{1,100}$ ]] && [[ ! ${SHIPSYNC_REPOSITORY#*/} =~ ^\.\.?$ ]] ||
 	die "SHIPSYNC_REPOSITORY '$(shown "$SHIPSYNC_REPOSITORY")' is not owner/name"
 [ -r "$template" ] || die "the template '$template' is missing: install shipsync again"
 

@@ -138,7 +138,6 @@ static int collect_job(const struct json *j, int t, void *arg)
 	char *name = json_string(j, json_get(j, t, "name"));
 	char *status = json_string(j, json_get(j, t, "status"));
 	char *conclusion = json_string(j, json_get(j, t, "conclusion"));
-
 	int done = status && !strcmp(status, "completed");
 
 	if (done && conclusion && (!strcmp(conclusion, "success") || !strcmp(conclusion, "skipped")))

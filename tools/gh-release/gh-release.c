@@ -180,7 +180,7 @@ int main(int argc, char **argv)
 	if (is_artifact && (!*art.name || strlen(art.name) > 200))
 		die_code(EXIT_USAGE, "--artifact: '%s' is not an artifact name", art.name);
 	if (is_artifact && !*argv[2])
-		die_code(EXIT_USAGE, "download-artifact: the directory is empty");
+		die_code(EXIT_USAGE, "download-artifact: the directory to download into has no name");
 	if (ci.workflow && all_workflows)
 		die_code(EXIT_USAGE, "--workflow and --all-workflows exclude each other");
 	if (ci.workflow && (!*ci.workflow || strchr(ci.workflow, '/')))
@@ -189,6 +189,8 @@ int main(int argc, char **argv)
 		die_code(EXIT_USAGE, "--commit: '%s' is not a full 40-hex commit (git rev-parse HEAD)", ci.commit);
 	if (!ci.workflow && !all_workflows)
 		ci.workflow = DEFAULT_WORKFLOW;
+	art.workflow = ci.workflow;
+	art.commit = ci.commit;
 
 	if ((ret = setup_client(&g)))
 		goto out;
@@ -207,11 +209,8 @@ int main(int argc, char **argv)
 		ret = release_delete(&g, tag);
 	else if (!strcmp(verb, "delete-tag"))
 		ret = tag_delete(&g, tag);
-	else if (is_artifact) {
-		art.workflow = ci.workflow;
-		art.commit = ci.commit;
+	else if (is_artifact)
 		ret = artifact_download(&g, tag, &art, argv[2]);
-	}
 	else
 		ret = error_code(EXIT_USAGE, "unknown command '%s': ci-status, draft, publish, get, list, delete, "
 				 "delete-tag, download-artifact", verb);
