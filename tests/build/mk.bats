@@ -55,7 +55,7 @@ load ../lib/common
 	run make -s -C "$TOP" install DESTDIR="$dest" PREFIX=/opt/shipsync
 	[ "$status" -eq 0 ]
 	for f in release.mk defaults.mk bump.mk validate.mk publish.mk lib.sh exitcode.sh bump.sh \
-		workflow.mk workflow.sh release.yml shipsync-commit; do
+		workflow.mk workflow.sh fetch-dist.sh release.yml shipsync-commit; do
 		[ -f "$dest/opt/shipsync/share/shipsync/$f" ] || { echo "$f is not installed"; return 1; }
 	done
 	mkdir -p "$p" && cd "$p"

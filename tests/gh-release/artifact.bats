@@ -241,6 +241,41 @@ nothing_left() {
 	[ "$(state "len(log)")" -eq 0 ]
 }
 
+@test "make fetch-dist puts what CI validated for the tag at HEAD into DIST, or refuses a tag moved" {
+	local head
+	make_dist
+	mkzip a.zip "${ENTRIES[@]}"
+	mkdir proj && cd proj
+	git init -q .
+	printf 'include %s/mk/release.mk\n' "$TOP" >Makefile
+	git add Makefile
+	git -c user.name=t -c user.email=t@example.com commit -q -m release
+	git -c user.name=t -c user.email=t@example.com tag -a v1.0.0 -m v1.0.0
+	head=$(git rev-parse HEAD)
+	seed_tag v1.0.0 "$head"
+	gh_control /seed "{\"runs\": [{\"id\": 703, \"head_sha\": \"$head\", \"conclusion\": \"success\",
+		\"artifacts\": [{\"name\": \"shipsync-dist\", \"file\": \"$PWD/../a.zip\"}]}]}"
+	run make -s fetch-dist DRY_RUN=1
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output == *"download artifact 'shipsync-dist' ("*" of run 703 of release.yml into ./dist"* ]]
+	[ ! -e dist ]
+	run make -s fetch-dist DIST=ci-dist
+	echo "$output"
+	[ "$status" -eq 0 ]
+	cmp ../src/image-linux-amd64.tar ci-dist/image-linux-amd64.tar
+	# GitHub's tag at another commit than HEAD: nothing is fetched
+	seed_tag v1.0.0 $SHA_B
+	run make -s fetch-dist
+	[ "$status" -ne 0 ]
+	[[ $output == *"is commit $SHA_B on GitHub but $head here"* ]]
+	[ ! -e dist ]
+	git tag -d v1.0.0 >/dev/null
+	run make -s fetch-dist
+	[ "$status" -ne 0 ]
+	[[ $output == *"no vX.Y.Z tag at HEAD"* ]]
+}
+
 @test "the proxies refused no exchange of this file" {
 	[ -z "$(github_violations "$BATS_FILE_TMPDIR/github")" ]
 }
