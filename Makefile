@@ -35,7 +35,17 @@ UNIT_BINS  := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/unit/%)
 MAN1       := $(wildcard man/*.1)
 MAN7       := $(wildcard man/*.7)
 
-all: $(BINS) mk/exitcode.sh
+all: $(BINS) mk/exitcode.sh build/shipsync-commit
+
+# The commit this tree is, when it is a git checkout of its own (empty
+# otherwise), rewritten only when it changes; make install keeps it for
+# make workflow, which pins a project's CI to it. Recorded at build time:
+# git refuses a root-run install in a tree root does not own.
+build/shipsync-commit: FORCE
+	@mkdir -p $(@D)
+	@c=$$([ "$$(git rev-parse --show-toplevel 2>/dev/null)" = "$(CURDIR)" ] && \
+		git rev-parse --verify -q HEAD); \
+	[ "$$c" = "$$(cat $@ 2>/dev/null)" ] || printf '%s\n' "$$c" >$@
 
 # Sources of one tool, and its core (every source but the one holding main).
 tool_src  = $(wildcard tools/$(1)/*.c)
@@ -114,17 +124,19 @@ install: all
 	cd $(DESTDIR)$(BINDIR) && chmod 755 $(TOOLS)
 	$(if $(MAN1),cp -f $(MAN1) $(DESTDIR)$(MANPREFIX)/man1/)
 	$(if $(MAN7),cp -f $(MAN7) $(DESTDIR)$(MANPREFIX)/man7/)
-	cp -f mk/*.mk mk/*.sh $(DESTDIR)$(DATADIR)/
+	cp -f mk/*.mk mk/*.sh mk/*.yml $(DESTDIR)$(DATADIR)/
 	chmod 755 $(DESTDIR)$(DATADIR)/*.sh
+	if [ -s build/shipsync-commit ]; then cp -f build/shipsync-commit $(DESTDIR)$(DATADIR)/; \
+	else rm -f $(DESTDIR)$(DATADIR)/shipsync-commit; fi
 
 uninstall:
 	cd $(DESTDIR)$(BINDIR) && rm -f $(TOOLS)
 	$(if $(MAN1),cd $(DESTDIR)$(MANPREFIX)/man1 && rm -f $(notdir $(MAN1)))
 	$(if $(MAN7),cd $(DESTDIR)$(MANPREFIX)/man7 && rm -f $(notdir $(MAN7)))
-	cd $(DESTDIR)$(DATADIR) && rm -f $(notdir $(wildcard mk/*.mk mk/*.sh)) exitcode.sh
+	cd $(DESTDIR)$(DATADIR) && rm -f $(notdir $(wildcard mk/*.mk mk/*.sh mk/*.yml)) exitcode.sh shipsync-commit
 	-rmdir $(DESTDIR)$(DATADIR)
 
 clean:
 	rm -rf build mk/exitcode.sh
 
-.PHONY: all units fuzz check demo lint-man install uninstall clean
+.PHONY: all units fuzz check demo lint-man install uninstall clean FORCE

@@ -6,7 +6,8 @@ SHIPSYNC_DEFAULTS := 1
 SHIPSYNC_VARS := VERSION PREID PYPROJECT COMPOSE_FILES CHANGELOG TAG_PREFIX VERSION_FILES IMAGE \
 	PLATFORMS DOCKER DIST HEALTH_URL HEALTH_FIELD HEALTH_EXPECT HEALTH_TIMEOUT VALIDATE_NETWORK \
 	DOCKERFILE DOCKER_CONTEXT PYTHON PYPI_REPOSITORY_URL REGISTRY GITHUB_REPOSITORY CI_WORKFLOW \
-	DRY_RUN ROLLBACK_REMOTE_TAG VALIDATE_GRACE PARTS REPORT_JSON
+	DRY_RUN ROLLBACK_REMOTE_TAG VALIDATE_GRACE PARTS REPORT_JSON \
+	SHIPSYNC_REPOSITORY SHIPSYNC_COMMIT WORKFLOW_REPLACE
 
 # The variables of one image, NAME_<key> where <key> is the last component
 # of its repository (HEALTH_URL_web for ghcr.io/acme/web): those set before
@@ -59,11 +60,17 @@ PYTHON         ?= python3
 PYPI_REPOSITORY_URL ?= https://upload.pypi.org/legacy/
 REGISTRY            ?=
 GITHUB_REPOSITORY   ?=
-CI_WORKFLOW         ?=
+CI_WORKFLOW         ?= release.yml
 DRY_RUN             ?=
 ROLLBACK_REMOTE_TAG ?=
 # A file publish writes its report to as JSON.
 REPORT_JSON         ?=
+
+# make workflow: where CI fetches shipsync from, at which commit, and
+# whether a release.yml that differs is replaced.
+SHIPSYNC_REPOSITORY ?=
+SHIPSYNC_COMMIT     ?=
+WORKFLOW_REPLACE    ?=
 
 export $(SHIPSYNC_VARS) $(SHIPSYNC_IMAGE_VARS)
 endif

@@ -10,4 +10,5 @@
 SHIPSYNC_MK := $(dir $(lastword $(MAKEFILE_LIST)))
 
 include $(SHIPSYNC_MK)defaults.mk
-include $(wildcard $(SHIPSYNC_MK)bump.mk $(SHIPSYNC_MK)validate.mk $(SHIPSYNC_MK)publish.mk)
+include $(wildcard $(SHIPSYNC_MK)bump.mk $(SHIPSYNC_MK)validate.mk $(SHIPSYNC_MK)publish.mk \
+	$(SHIPSYNC_MK)workflow.mk)

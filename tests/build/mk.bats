@@ -54,7 +54,8 @@ load ../lib/common
 	local dest=$BATS_TEST_TMPDIR/dest p=$BATS_TEST_TMPDIR/proj
 	run make -s -C "$TOP" install DESTDIR="$dest" PREFIX=/opt/shipsync
 	[ "$status" -eq 0 ]
-	for f in release.mk defaults.mk bump.mk validate.mk publish.mk lib.sh exitcode.sh bump.sh; do
+	for f in release.mk defaults.mk bump.mk validate.mk publish.mk lib.sh exitcode.sh bump.sh \
+		workflow.mk workflow.sh fetch-dist.sh release.yml shipsync-commit; do
 		[ -f "$dest/opt/shipsync/share/shipsync/$f" ] || { echo "$f is not installed"; return 1; }
 	done
 	mkdir -p "$p" && cd "$p"
@@ -67,6 +68,10 @@ load ../lib/common
 	PATH=$dest/opt/shipsync/bin:$PATH run make -s version-check
 	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
 	[[ "$output" == *"tag at HEAD"*v1.0.0*ok* ]]
+	# make workflow pins CI to the commit shipsync was installed from
+	PATH=$dest/opt/shipsync/bin:$PATH run make -s workflow SHIPSYNC_REPOSITORY=acme/shipsync
+	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	grep -qx "  SHIPSYNC_COMMIT: '$(git -C "$TOP" rev-parse HEAD)'" .github/workflows/release.yml
 	run make -s -C "$TOP" uninstall DESTDIR="$dest" PREFIX=/opt/shipsync
 	[ "$status" -eq 0 ]
 	[ -z "$(find "$dest" -type f)" ]

@@ -1,6 +1,7 @@
 /*
  * Fuzz gh-release's parsers of what servers and users hand it: git remote
- * URLs, owner/repo strings, upload_url templates and rate-limit answers
+ * URLs, owner/repo strings, upload_url templates, rate-limit answers and
+ * the entry names of an artifact's zip
  * (Link headers are common/http's: tests/fuzz/common-http.c). None may
  * crash, leak or read out of bounds.
  */
@@ -37,6 +38,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	free(s);
 	rate_limit_wait_ms(403, text, half, half, text, 1000, (int)(size % 8));
+	/* A name taken as safe can never leave the directory it is unpacked in. */
+	if (artifact_safe_name(text, strlen(text)) &&
+	    (text[0] == '/' || strstr(text, "//") || !strcmp(text, "..") || !strncmp(text, "../", 3) ||
+	     strstr(text, "/../") || ends_with(text, "/..") || strchr(text, '\\')))
+		abort();
 	free(text);
 	return 0;
 }

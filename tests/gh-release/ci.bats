@@ -24,15 +24,15 @@ seed_runs() {
 	run --separate-stderr gh-release ci-status v1.0.0
 	[ "$status" -eq 0 ]
 	[[ $output == "success .github/workflows/release.yml http://127.0.0.1/acme/app/actions/runs/"* ]]
-	# The runs were asked for by the commit the tag points at.
-	[ "$(state "[e['path'] for e in log if 'actions' in e['path']]")" = "[\"/repos/acme/app/actions/runs?head_sha=$SHA_A&per_page=100\"]" ]
+	# The runs of release.yml were asked for by the commit the tag points at.
+	[ "$(state "[e['path'] for e in log if 'actions' in e['path']]")" = "[\"/repos/acme/app/actions/workflows/release.yml/runs?head_sha=$SHA_A&per_page=100\"]" ]
 }
 
 @test "no run for the commit is exit 8" {
 	seed_tag v1.0.0
 	run --separate-stderr gh-release ci-status v1.0.0
 	[ "$status" -eq 8 ]
-	[[ $stderr == *"no workflow run for commit $SHA_A (tag 'v1.0.0')"* ]]
+	[[ $stderr == *"no workflow run of release.yml for commit $SHA_A (tag 'v1.0.0')"* ]]
 }
 
 @test "a success on another commit does not count" {
@@ -54,7 +54,7 @@ seed_runs() {
 @test "a failed run is exit 1, and a failure outweighs another workflow still running" {
 	seed_tag v1.0.0
 	seed_runs "$(run_json $SHA_A completed failure)" "$(run_json $SHA_A queued null 1 2 '' .github/workflows/ci.yml)"
-	run --separate-stderr gh-release ci-status v1.0.0
+	run --separate-stderr gh-release ci-status --all-workflows v1.0.0
 	[ "$status" -eq 1 ]
 	[[ $stderr == *"workflow '.github/workflows/release.yml' concluded 'failure' (attempt 1)"* ]]
 }
@@ -79,17 +79,76 @@ seed_runs() {
 	[ "${#lines[@]}" -eq 1 ]
 }
 
-@test "--workflow looks at one workflow file only" {
+@test "release.yml decides by default; --workflow names another, --all-workflows counts each" {
 	seed_tag v1.0.0
 	seed_runs "$(run_json $SHA_A completed success)" "$(run_json $SHA_A completed failure 1 2 '' .github/workflows/lint.yml)"
 	run --separate-stderr gh-release ci-status v1.0.0
-	[ "$status" -eq 1 ]
-	run --separate-stderr gh-release ci-status --workflow release.yml v1.0.0
 	[ "$status" -eq 0 ]
-	[ "$(state "[e['path'] for e in log if 'workflows/' in e['path']]")" = "[\"/repos/acme/app/actions/workflows/release.yml/runs?head_sha=$SHA_A&per_page=100\"]" ]
+	run --separate-stderr gh-release ci-status --all-workflows v1.0.0
+	[ "$status" -eq 1 ]
+	[ "$(state "[e['path'] for e in log if 'runs?' in e['path']][-1]")" = "/repos/acme/app/actions/runs?head_sha=$SHA_A&per_page=100" ]
+	run --separate-stderr gh-release ci-status --workflow lint.yml v1.0.0
+	[ "$status" -eq 1 ]
 	run --separate-stderr gh-release ci-status --workflow deploy.yml v1.0.0
 	[ "$status" -eq 8 ]
 	[[ $stderr == *"no workflow run of deploy.yml for commit"* ]]
+	run --separate-stderr gh-release ci-status --workflow deploy.yml --all-workflows v1.0.0
+	[ "$status" -eq 2 ]
+}
+
+@test "--commit refuses a tag whose commit on GitHub is another, naming both" {
+	seed_tag v1.0.0
+	seed_runs "$(run_json $SHA_A completed success)"
+	run --separate-stderr gh-release ci-status --commit $SHA_B v1.0.0
+	[ "$status" -eq 6 ]
+	[[ $stderr == *"tag 'v1.0.0' is commit $SHA_A on GitHub but $SHA_B here"* ]]
+	[ -z "$output" ]
+	# nothing about runs was asked: the wrong commit's CI does not matter
+	[ "$(state "len([e for e in log if 'actions' in e['path']])")" -eq 0 ]
+	run --separate-stderr gh-release ci-status --commit "${SHA_A^^}" v1.0.0
+	[ "$status" -eq 0 ]
+	local bad
+	for bad in "${SHA_A:1}" "${SHA_A}a" HEAD "${SHA_A:1}g"; do
+		run --separate-stderr gh-release ci-status --commit "$bad" v1.0.0
+		[ "$status" -eq 2 ] || return 1
+	done
+	run --separate-stderr gh-release get --commit $SHA_A v1.0.0
+	[ "$status" -eq 2 ]
+}
+
+# own_run JOBS...: the release workflow's run 900 for SHA_A, in progress, with these jobs ("name|status|conclusion").
+own_run() {
+	local jobs='' j name st concl
+	for j; do
+		IFS="|" read -r name st concl <<<"$j"
+		jobs+="${jobs:+, }{\"name\": \"$name\", \"status\": \"$st\", \"conclusion\": ${concl:-null}}"
+	done
+	gh_control /seed "{\"runs\": [{\"id\": 900, \"head_sha\": \"$SHA_A\", \"status\": \"in_progress\", \"conclusion\": null, \"jobs\": [$jobs]}]}"
+}
+
+@test "inside its own run, the publish job passes when every other job passed" {
+	seed_tag v1.0.0
+	own_run 'validate linux/amd64|completed|"success"' 'merge|completed|"success"' 'publish|in_progress'
+	export GITHUB_ACTIONS=true GITHUB_RUN_ID=900 GITHUB_JOB=publish
+	run --separate-stderr gh-release ci-status --commit $SHA_A v1.0.0
+	echo "$stderr"
+	[ "$status" -eq 0 ]
+	[[ $output == "success .github/workflows/release.yml "*"/actions/runs/900" ]]
+	# another job of the run unfinished or failed, or another run: still pending
+	own_run 'merge|in_progress' 'publish|in_progress'
+	run --separate-stderr gh-release ci-status v1.0.0
+	[ "$status" -eq 7 ]
+	own_run 'merge|completed|"failure"' 'publish|in_progress'
+	run --separate-stderr gh-release ci-status v1.0.0
+	[ "$status" -eq 7 ]
+	own_run 'merge|completed|"success"' 'publish|in_progress'
+	run --separate-stderr env GITHUB_RUN_ID=901 gh-release ci-status v1.0.0
+	[ "$status" -eq 7 ]
+	run --separate-stderr env GITHUB_JOB=deploy gh-release ci-status v1.0.0
+	[ "$status" -eq 7 ]
+	# outside Actions the run is only in progress
+	run --separate-stderr env -u GITHUB_ACTIONS gh-release ci-status v1.0.0
+	[ "$status" -eq 7 ]
 }
 
 @test "--wait sees a pending run turn into success" {
@@ -97,14 +156,14 @@ seed_runs() {
 	seed_runs "$(run_json $SHA_A in_progress null 1 1 700)"
 	# Flip the run once the tool has seen it pending.
 	(
-		until [ "$(state "len([e for e in log if 'actions/runs' in e['path']])")" -ge 1 ]; do sleep 0.2; done
+		until [ "$(state "len([e for e in log if 'runs?' in e['path']])")" -ge 1 ]; do sleep 0.2; done
 		seed_runs "$(run_json $SHA_A completed success 1 1 700)"
 	) 3>&- &
 	run --separate-stderr gh-release ci-status --wait 120 v1.0.0
 	wait
 	[ "$status" -eq 0 ]
 	[[ $output == "success "* ]]
-	[ "$(state "len([e for e in log if 'actions/runs' in e['path']])")" -ge 2 ]
+	[ "$(state "len([e for e in log if 'runs?' in e['path']])")" -ge 2 ]
 }
 
 @test "--wait gives up at its deadline with exit 7" {
@@ -120,10 +179,10 @@ seed_runs() {
 	gh_control /seed '{"max_per_page": 1}'
 	seed_runs "$(run_json $SHA_A completed failure 1 1 800)" "$(run_json $SHA_A completed success 1 2 801 .github/workflows/a.yml)" \
 		"$(run_json $SHA_A completed success 1 1 802)"
-	run --separate-stderr gh-release ci-status v1.0.0
+	run --separate-stderr gh-release ci-status --all-workflows v1.0.0
 	[ "$status" -eq 0 ]
 	[ "${#lines[@]}" -eq 2 ]
-	run --separate-stderr gh-release -p 1 ci-status v1.0.0
+	run --separate-stderr gh-release -p 1 ci-status --all-workflows v1.0.0
 	[ "$status" -eq 0 ]
 }
 

@@ -364,10 +364,15 @@ assets() {
 }
 
 @test "the man page EXAMPLES run as printed" {
-	local cmd n=0
-	require changelog-prepend
-	seed_tag v1.2.3
-	gh_control /seed "{\"runs\": [{\"head_sha\": \"$SHA_A\", \"status\": \"completed\", \"conclusion\": \"success\"}]}"
+	local cmd n=0 head
+	require changelog-prepend git
+	git init -q .
+	git -c user.name=t -c user.email=t@example.com commit -q --allow-empty -m release
+	head=$(git rev-parse HEAD)
+	seed_tag v1.2.3 "$head"
+	printf 'zip\n' >artifact.zip
+	gh_control /seed "{\"runs\": [{\"head_sha\": \"$head\", \"status\": \"completed\", \"conclusion\": \"success\",
+		\"artifacts\": [{\"name\": \"shipsync-dist\", \"file\": \"$PWD/artifact.zip\"}]}]}"
 	mkdir dist
 	printf 'sdist\n' >dist/app-1.2.3.tar.gz
 	printf 'wheel\n' >dist/app-1.2.3-py3-none-any.whl
@@ -378,12 +383,13 @@ assets() {
 		[ "$status" -eq 0 ] || { echo "example failed ($status): $cmd" >&2; echo "$output" >&2; return 1; }
 		case $cmd in
 		*draft*) [ "$(state "[(r['draft'], len(r['assets']), r['body'].strip()) for r in rels]")" = '[[true, 2, "### Fixed\n\n- The \"start\" command."]]' ] ;;
+		*download-artifact*) [[ $output == "download artifact 'shipsync-dist' (4 bytes) of run "*" into ci-dist" ]] && [ ! -e ci-dist ] ;;
 		*--dry-run*) [[ $output == "PATCH "* ]] && [ "$(state "[r['draft'] for r in rels]")" = '[true]' ] ;;
 		*"publish v1.2.3") [ "$(state "[r['draft'] for r in rels]")" = '[false]' ] ;;
 		*list) [[ $output == v1.2.3$'\t'published$'\t'* ]] ;;
 		esac
 	done < <(man_examples "$TOP/man/gh-release.1")
-	[ "$n" -eq 7 ]
+	[ "$n" -eq 8 ]
 	[ "$(state "(len(rels), len(s['tags']))")" = '[0, 0]' ]
 }
 

@@ -10,14 +10,20 @@ description; tests put a validating proxy in front of both listeners.
   standin.py --spec api.github.com.json --token TOKEN --ports-file FILE
              [--api-url URL] [--uploads-url URL] [--readonly-token TOKEN]
 
-The ports file receives "API_PORT UPLOADS_PORT CONTROL_PORT". --api-url and
+The ports file receives "API_PORT UPLOADS_PORT CONTROL_PORT STORAGE_PORT"; the
+storage listener serves artifact downloads, to which the API redirects. --api-url and
 --uploads-url are the public bases clients see (the proxies), used in the
 URLs the stand-in hands out. The control listener (never proxied) seeds
 state and faults:
 
   POST /seed    {"tags": {"v1.0.0": {"sha": "...", "annotated": true}},
                  "runs": [{"head_sha": "...", "path": ".github/workflows/release.yml",
-                           "status": "completed", "conclusion": "success", "run_attempt": 1}]}
+                           "status": "completed", "conclusion": "success", "run_attempt": 1,
+                           "jobs": [{"name": "merge", "status": "completed", "conclusion": "success"}],
+                           "artifacts": [{"name": "shipsync-dist", "file": "/path/to.zip",
+                                          "serve": "/other.zip", "digest": true, "expired": false}]}]}
+                ("serve": bytes the storage host hands out instead; "digest": false
+                hides the digest, a string replaces it)
   POST /faults  [{"method": "POST", "path": "regex", "status": 502, "times": 1,
                   "headers": {...}, "body": {...}, "starter": true}]
                  ("starter": an upload that fails leaves a half asset behind, listed
@@ -135,6 +141,7 @@ class State:
         self.digests = True
         self.max_per_page = 100
         self.download_url = None
+        self.storage_url = None
         self.api_url = args.api_url
         self.uploads_url = args.uploads_url
 
@@ -336,6 +343,9 @@ class Handler(BaseHTTPRequestHandler):
             ("DELETE", repo + r"/git/refs/tags(?:/|%2F)(.+)", self.delete_tag_ref),
             ("GET", repo + r"/actions/runs", self.list_runs),
             ("GET", repo + r"/actions/workflows/([^/]+)/runs", self.list_workflow_runs),
+            ("GET", repo + r"/actions/runs/(\d+)/jobs", self.list_jobs),
+            ("GET", repo + r"/actions/runs/(\d+)/artifacts", self.list_artifacts),
+            ("GET", repo + r"/actions/artifacts/(\d+)/zip", self.download_artifact),
             ("GET", repo + r"/releases", self.list_releases),
             ("POST", repo + r"/releases", self.create_release),
             ("GET", repo + r"/releases/latest", self.latest_release),
@@ -433,6 +443,63 @@ class Handler(BaseHTTPRequestHandler):
 
     def list_workflow_runs(self, o, r, workflow):
         self.runs_for(o, r, urllib.parse.unquote(workflow))
+
+    def list_jobs(self, o, r, rid):
+        run = next((x for x in self.state.runs if x["id"] == int(rid)), None)
+        if not run:
+            return self.error(404, "Not Found")
+        tmpl = self.state.spec.response("/repos/{owner}/{repo}/actions/jobs/{job_id}", "get")
+        jobs = []
+        for n, job in enumerate(run.get("jobs", [])):
+            jid = run["id"] * 100 + n
+            jobs.append(merge(tmpl, {
+                "id": jid, "run_id": run["id"], "node_id": f"J_{jid}", "head_sha": run["head_sha"],
+                "name": job["name"], "status": job.get("status", "completed"),
+                "conclusion": job.get("conclusion"), "workflow_name": run.get("name", "release"),
+                "run_attempt": run.get("run_attempt", 1), "steps": [],
+                "url": f"{self.repo_url(o, r)}/actions/jobs/{jid}",
+                "html_url": f"http://127.0.0.1/{o}/{r}/actions/runs/{run['id']}/job/{jid}",
+                "run_url": f"{self.repo_url(o, r)}/actions/runs/{run['id']}",
+                "check_run_url": f"{self.repo_url(o, r)}/check-runs/{jid}",
+                "created_at": NOW, "started_at": NOW,
+                "completed_at": NOW if job.get("status", "completed") == "completed" else None}))
+        chunk, headers = self.page(jobs)
+        self.send_json(200, {"total_count": len(jobs), "jobs": chunk}, headers)
+
+    def artifact_json(self, o, r, a):
+        tmpl = self.state.spec.response("/repos/{owner}/{repo}/actions/artifacts/{artifact_id}", "get")
+        digest = a.get("digest", True)
+        if digest is True:
+            digest = f"sha256:{sha(a['data'])}"
+        return merge(tmpl, {
+            "id": a["id"], "node_id": f"MDg_{a['id']}", "name": a["name"], "size_in_bytes": len(a["data"]),
+            "url": f"{self.repo_url(o, r)}/actions/artifacts/{a['id']}",
+            "archive_download_url": f"{self.repo_url(o, r)}/actions/artifacts/{a['id']}/zip",
+            "expired": bool(a.get("expired", False)), "digest": digest or None,
+            "created_at": NOW, "expires_at": NOW, "updated_at": NOW})
+
+    def list_artifacts(self, o, r, rid):
+        run = next((x for x in self.state.runs if x["id"] == int(rid)), None)
+        if not run:
+            return self.error(404, "Not Found")
+        name = self.query.get("name", [None])[0]
+        arts = [a for a in run.get("artifacts", []) if name is None or a["name"] == name]
+        chunk, headers = self.page(arts)
+        self.send_json(200, {"total_count": len(arts), "artifacts": [self.artifact_json(o, r, a) for a in chunk]}, headers)
+
+    def download_artifact(self, o, r, aid):
+        """As on GitHub: a redirect to a signed URL on the storage host, which wants no token."""
+        for run in self.state.runs:
+            for a in run.get("artifacts", []):
+                if a["id"] == int(aid):
+                    if a.get("expired"):
+                        return self.error(410, "Artifact has expired")
+                    self.send_response(302)
+                    self.send_header("Location", f"{self.state.storage_url}/artifact/{a['id']}.zip?sig=s1gned")
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+        self.error(404, "Not Found")
 
     def repo_releases(self, o, r):
         rels = [x for x in self.state.releases.values() if x["owner"] == o and x["repo"] == r]
@@ -574,6 +641,38 @@ class UploadsHandler(Handler):
         self.wfile.write(a["data"])
 
 
+class StorageHandler(BaseHTTPRequestHandler):
+    """The storage host artifact downloads are redirected to: records whether a token arrived."""
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
+    state = None
+
+    def log_message(self, fmt, *args):
+        pass
+
+    def do_GET(self):
+        st = self.state
+        with st.lock:
+            st.log.append({"host": "storage", "method": "GET", "path": self.path,
+                           "authorization": bool(self.headers.get("Authorization"))})
+            m = re.fullmatch(r"/artifact/(\d+)\.zip", urllib.parse.urlsplit(self.path).path)
+            found = [a for run in st.runs for a in run.get("artifacts", []) if m and a["id"] == int(m.group(1))]
+        if self.headers.get("Authorization"):
+            # Signed URLs take no second credential, as object stores answer.
+            data = b"<Error><Code>InvalidAuthenticationInfo</Code></Error>"
+            self.send_response(400)
+        elif not found or "sig=s1gned" not in self.path:
+            data = b"<Error><Code>AuthenticationFailed</Code></Error>"
+            self.send_response(403)
+        else:
+            data = found[0].get("served", found[0]["data"])
+            self.send_response(200)
+        self.send_header("Content-Type", "application/zip")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
 class ControlHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True  # no delayed-ACK stall before each body
@@ -601,6 +700,13 @@ class ControlHandler(BaseHTTPRequestHandler):
                     st.tags[name] = t
                 for run in req.get("runs", []):
                     run.setdefault("id", st.new_id())
+                    for a in run.get("artifacts", []):
+                        a.setdefault("id", st.new_id())
+                        with open(a.pop("file"), "rb") as f:
+                            a["data"] = f.read()
+                        if "serve" in a:  # bytes that differ from what was uploaded
+                            with open(a.pop("serve"), "rb") as f:
+                                a["served"] = f.read()
                     st.runs = [x for x in st.runs if x["id"] != run["id"]] + [run]
                 if "digests" in req:
                     st.digests = bool(req["digests"])
@@ -649,11 +755,13 @@ def main():
     api = serve(Handler, state)
     uploads = serve(UploadsHandler, state)
     control = serve(ControlHandler, state)
+    storage = serve(StorageHandler, state)
+    state.storage_url = f"http://127.0.0.1:{storage.server_port}"
     state.api_url = args.api_url or f"http://127.0.0.1:{api.server_port}"
     state.uploads_url = args.uploads_url or f"http://127.0.0.1:{uploads.server_port}"
     state.download_url = f"http://127.0.0.1:{uploads.server_port}"
     with open(args.ports_file + ".tmp", "w") as f:
-        f.write(f"{api.server_port} {uploads.server_port} {control.server_port}\n")
+        f.write(f"{api.server_port} {uploads.server_port} {control.server_port} {storage.server_port}\n")
     import os
     os.rename(args.ports_file + ".tmp", args.ports_file)
     threading.Event().wait()

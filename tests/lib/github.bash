@@ -1,5 +1,6 @@
 # The GitHub stand-in behind two validating proxies built on GitHub's OpenAPI
-# description (one for the API host, one for the uploads host).
+# description (one for the API host, one for the uploads host), and its
+# storage host for artifact downloads (not proxied: GitHub's is not the API).
 #   start_github DIR   sets GITHUB_API_URL, GITHUB_UPLOADS_URL, GH_CONTROL, GITHUB_TOKEN,
 #                      GH_READONLY_TOKEN, GITHUB_REPOSITORY
 #   github_violations DIR  prints every request or response the proxies refused
@@ -33,7 +34,16 @@ start_github() {
 	for i in $(seq 1 100); do [ -f "$dir/ports" ] && break; sleep 0.1; done
 	[ -f "$dir/ports" ] || { cat "$dir/standin.log" >&2; return 1; }
 	read -r -a ports <"$dir/ports"
-	start_prism "$dir" api "$api_port" "http://127.0.0.1:${ports[0]}"
+	# prism's proxy follows redirects itself (with the client's token), so a
+	# test of what the client does with GitHub's redirect to its storage
+	# host sets GITHUB_API_PROXY=binproxy: the same checks, nothing followed.
+	if [ "${GITHUB_API_PROXY:-prism}" = binproxy ]; then
+		"$PY3" "$TOP/tests/github/binproxy.py" --spec "$GITHUB_SPEC" --port "$api_port" \
+			--upstream "http://127.0.0.1:${ports[0]}" >"$dir/prism-api.log" 2>&1 &
+		echo $! >"$dir/prism-api.pid"
+	else
+		start_prism "$dir" api "$api_port" "http://127.0.0.1:${ports[0]}"
+	fi
 	# prism's proxy decodes request bodies as text and would corrupt binary
 	# assets, so the uploads host has a proxy of ours on the same description.
 	"$PY3" "$TOP/tests/github/binproxy.py" --spec "$GITHUB_SPEC" --port "$uploads_port" \
@@ -41,11 +51,11 @@ start_github() {
 	echo $! >"$dir/prism-uploads.pid"
 	# Loading GitHub's description takes the proxies several seconds.
 	for i in $(seq 1 1500); do
-		grep -q 'Prism is listening' "$dir/prism-api.log" 2>/dev/null &&
+		grep -Eq '(Prism|binproxy) is listening' "$dir/prism-api.log" 2>/dev/null &&
 			grep -q 'binproxy is listening' "$dir/prism-uploads.log" 2>/dev/null && break
 		sleep 0.2
 	done
-	grep -q 'Prism is listening' "$dir/prism-api.log" || { tail -5 "$dir/prism-api.log" >&2; return 1; }
+	grep -Eq '(Prism|binproxy) is listening' "$dir/prism-api.log" || { tail -5 "$dir/prism-api.log" >&2; return 1; }
 	grep -q 'binproxy is listening' "$dir/prism-uploads.log" || { tail -5 "$dir/prism-uploads.log" >&2; return 1; }
 	export GITHUB_API_URL=http://127.0.0.1:$api_port
 	export GITHUB_UPLOADS_URL=http://127.0.0.1:$uploads_port

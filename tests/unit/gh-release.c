@@ -1,4 +1,4 @@
-/* Unit tests of gh-release's pure helpers: remotes, upload URLs, rate limits. */
+/* Unit tests of gh-release's pure helpers: remotes, upload URLs, rate limits, artifact entry names. */
 #include <stdlib.h>
 
 #include "../../tools/gh-release/github.h"
@@ -55,5 +55,20 @@ int main(void)
 		  120000, "secondary: a minute, doubled");
 	CHECK_INT(rate_limit_wait_ms(429, NULL, NULL, NULL, "", 100, 0), 1000, "a bare 429 backs off");
 	CHECK_INT(rate_limit_wait_ms(403, "99999", NULL, NULL, "", 100, 0), 3600 * 1000L, "waits are capped");
+
+	CHECK_INT(artifact_safe_name("shipsync-manifest", 17), 1, "a plain name");
+	CHECK_INT(artifact_safe_name("sub/image.tar", 13), 1, "a name in a directory");
+	CHECK_INT(artifact_safe_name("a..b/.c", 7), 1, "dots inside a component");
+	CHECK_INT(artifact_safe_name("sub/", 3), 1, "a directory without its slash");
+	CHECK_INT(artifact_safe_name("/etc/passwd", 11), 0, "an absolute path");
+	CHECK_INT(artifact_safe_name("../x", 4), 0, "a parent");
+	CHECK_INT(artifact_safe_name("a/../../x", 9), 0, "a parent in the middle");
+	CHECK_INT(artifact_safe_name("a/..", 4), 0, "a parent at the end");
+	CHECK_INT(artifact_safe_name("./x", 3), 0, "a dot component");
+	CHECK_INT(artifact_safe_name("a//b", 4), 0, "an empty component");
+	CHECK_INT(artifact_safe_name("sub/", 4), 0, "a trailing slash is an empty component");
+	CHECK_INT(artifact_safe_name("a\\b", 3), 0, "a backslash");
+	CHECK_INT(artifact_safe_name("a\nb", 3), 0, "a line break");
+	CHECK_INT(artifact_safe_name("", 0), 0, "nothing");
 	return test_done();
 }

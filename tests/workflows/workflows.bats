@@ -1,13 +1,18 @@
 #!/usr/bin/env bats
-# The GitHub Actions workflows: actionlint finds nothing, and the hardening
-# holds (check-workflows.py: no expression in run:, every uses: pinned to a
-# commit, timeouts, permissions, concurrency, no persisted credentials).
+# The GitHub Actions workflows, shipsync's own and the template it installs
+# into projects: actionlint finds nothing, and the hardening holds
+# (check-workflows.py: no expression in run:, every uses: pinned to a commit,
+# timeouts, permissions, concurrency, no persisted credentials). And
+# `make workflow`, which writes the template into a project.
 load ../lib/common
 bats_require_minimum_version 1.5.0
 
-# Every workflow file shipsync keeps; a file added elsewhere is one more line.
+# Every workflow file shipsync keeps, and the template `make workflow`
+# writes into projects; a file added elsewhere is one more line.
+TEMPLATE=$TOP/mk/release.yml
 WORKFLOWS=(
 	"$TOP"/.github/workflows/*.yml
+	"$TEMPLATE"
 )
 
 CHECK=$BATS_TEST_DIRNAME/check-workflows.py
@@ -165,4 +170,136 @@ spoiled() {
 	[[ ${lines[2]} == "missing.yml: cannot be read as YAML"* ]]
 	run "$PY3" "$CHECK"
 	[ "$status" -eq 2 ]
+}
+
+# --- make workflow ----------------------------------------------------------
+
+COMMIT=0123456789abcdef0123456789abcdef01234567
+
+# A project whose Makefile includes release.mk, in the test's directory.
+project() {
+	printf 'include %s/mk/release.mk\n' "$TOP" >Makefile
+}
+
+# The YAML of FILE as JSON on stdout, every scalar a string ("on" stays a key).
+as_json() {
+	"$PY3" -c 'import json, sys, yaml; json.dump(yaml.load(open(sys.argv[1]), Loader=yaml.BaseLoader), sys.stdout)' "$1"
+}
+
+@test "the template's publish job needs the merge, runs in the release environment, with id-token" {
+	local j
+	j=$(as_json "$TEMPLATE")
+	[ "$(jq -c '.jobs.publish.needs' <<<"$j")" = '"merge"' ]
+	[ "$(jq -c '.jobs.merge.needs' <<<"$j")" = '"validate"' ]
+	[ "$(jq -r '.jobs.publish.environment' <<<"$j")" = release ]
+	[ "$(jq -r '.jobs.publish.permissions."id-token"' <<<"$j")" = write ]
+	[ "$(jq -r '.jobs.publish.permissions.packages' <<<"$j")" = write ]
+	# only publish may write; validate and merge read
+	[ "$(jq -c '[.jobs.validate.permissions, .jobs.merge.permissions]' <<<"$j")" = '[{"contents":"read"},{"contents":"read"}]' ]
+	[ "$(jq -r '.permissions | length' <<<"$j")" = 0 ]
+	# native runners per platform by default
+	[ "$(jq -c '[.jobs.validate.strategy.matrix.include[] | [.platform, .runner]]' <<<"$j")" = \
+		'[["linux/amd64","ubuntu-24.04"],["linux/arm64","ubuntu-24.04-arm"]]' ]
+	# the publish job can be turned off; the workflow runs once per tag at a time
+	[[ $(jq -r '.jobs.publish.if' <<<"$j") == *"vars.SHIPSYNC_LOCAL_PUBLISH"* ]]
+	[ "$(jq -r '.concurrency["cancel-in-progress"]' <<<"$j")" = false ]
+	# credentials reach the make publish step alone, not the steps that build shipsync
+	[ "$(jq -c '[.jobs[].steps[] | select(.env // {} | has("GITHUB_TOKEN") or has("OCI_PASSWORD")) | .run]' <<<"$j")" = '["make publish"]' ]
+	[ "$(jq -c '[.env, (.jobs[] | .env)] | map(keys? // []) | flatten | map(select(test("TOKEN|PASSWORD")))' <<<"$j")" = '[]' ]
+}
+
+@test "the template's run: steps are make targets and one-liners" {
+	local j
+	j=$(as_json "$TEMPLATE")
+	# one line each, no shell control flow
+	[ "$(jq '[.jobs[].steps[] | .run // empty | select(test("\n.") or test("\\b(if|for|while|case)\\b"))] | length' <<<"$j")" -eq 0 ]
+	[ "$(jq -r '[.jobs[].steps[] | .run // empty | select(startswith("make "))] | length' <<<"$j")" -eq 3 ]
+}
+
+@test "make workflow writes release.yml with TAG_PREFIX in the tag filter and PLATFORMS in the matrix; it passes every check" {
+	need_actionlint || return 1
+	project
+	run make -s workflow TAG_PREFIX=app-v SHIPSYNC_REPOSITORY=acme/shipsync SHIPSYNC_COMMIT=$COMMIT
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output == *"wrote '.github/workflows/release.yml'"* ]]
+	[ "$(as_json .github/workflows/release.yml | jq -c '.on.push.tags')" = '["app-v[0-9]+.[0-9]+.[0-9]+*"]' ]
+	[ "$(as_json .github/workflows/release.yml | jq -c '.env')" = \
+		"{\"SHIPSYNC_REPOSITORY\":\"acme/shipsync\",\"SHIPSYNC_COMMIT\":\"$COMMIT\"}" ]
+	! grep -q '@[A-Z_]*@' .github/workflows/release.yml
+	run "$PY3" "$CHECK" .github/workflows/release.yml
+	[ "$status" -eq 0 ]
+	run node "$ACTIONLINT" .github/workflows/release.yml
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# the default prefix is v
+	rm .github/workflows/release.yml
+	make -s workflow SHIPSYNC_REPOSITORY=acme/shipsync SHIPSYNC_COMMIT=$COMMIT 2>/dev/null
+	[ "$(as_json .github/workflows/release.yml | jq -r '.on.push.tags[0]')" = 'v[0-9]+.[0-9]+.[0-9]+*' ]
+	[ "$(stat -c %a .github/workflows/release.yml)" = 644 ]
+	# the matrix is PLATFORMS: native runners where GitHub has them, QEMU elsewhere
+	make -s workflow SHIPSYNC_REPOSITORY=acme/shipsync SHIPSYNC_COMMIT=$COMMIT WORKFLOW_REPLACE=1 \
+		PLATFORMS='linux/arm64 linux/arm/v7' 2>/dev/null
+	[ "$(as_json .github/workflows/release.yml | jq -c '[.jobs.validate.strategy.matrix.include[] | [.platform, .runner, .slug, .qemu]]')" = \
+		'[["linux/arm64","ubuntu-24.04-arm","linux-arm64","false"],["linux/arm/v7","ubuntu-24.04","linux-arm-v7","true"]]' ]
+	run node "$ACTIONLINT" .github/workflows/release.yml
+	[ "$status" -eq 0 ]
+}
+
+@test "make workflow keeps a file that differs unless WORKFLOW_REPLACE=1, and is quiet about one that agrees" {
+	project
+	mkdir -p .github/workflows
+	printf 'name: mine\n' >.github/workflows/release.yml
+	run make -s workflow SHIPSYNC_REPOSITORY=acme/shipsync SHIPSYNC_COMMIT=$COMMIT
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ $output == *"exists and differs from the template"*"WORKFLOW_REPLACE=1"* ]]
+	[ "$(cat .github/workflows/release.yml)" = "name: mine" ]
+	run make -s workflow SHIPSYNC_REPOSITORY=acme/shipsync SHIPSYNC_COMMIT=$COMMIT WORKFLOW_REPLACE=1
+	[ "$status" -eq 0 ]
+	grep -q "SHIPSYNC_COMMIT: '$COMMIT'" .github/workflows/release.yml
+	cp .github/workflows/release.yml before.yml
+	run make -s workflow SHIPSYNC_REPOSITORY=acme/shipsync SHIPSYNC_COMMIT=$COMMIT
+	[ "$status" -eq 0 ]
+	[[ $output == *"is up to date"* ]]
+	cmp before.yml .github/workflows/release.yml
+	# a symbolic link is not written through
+	rm .github/workflows/release.yml
+	ln -s ../../before.yml .github/workflows/release.yml
+	run make -s workflow SHIPSYNC_REPOSITORY=acme/shipsync SHIPSYNC_COMMIT=2$(printf '%039d' 0) WORKFLOW_REPLACE=1
+	[ "$status" -ne 0 ]
+	[[ $output == *"is a symbolic link"* ]]
+	cmp before.yml .github/workflows/release.yml
+	[ -z "$(find .github -name 'release.yml.*')" ]
+}
+
+@test "make workflow refuses a prefix, repository, commit or platform that could change the YAML, writing nothing" {
+	local bad
+	project
+	for bad in 'v*' 'a b' "v'" 'v+' '!v' 'v:' '-v' 'v${{ github.token }}'; do
+		run make -s workflow TAG_PREFIX="$bad" SHIPSYNC_REPOSITORY=acme/shipsync SHIPSYNC_COMMIT=$COMMIT
+		[ "$status" -ne 0 ] || { echo "accepted TAG_PREFIX $bad"; return 1; }
+		[[ $output == *"TAG_PREFIX"* ]] || return 1
+	done
+	for bad in main v1.0.0 0123456 "$COMMIT'" ''; do
+		run make -s workflow SHIPSYNC_REPOSITORY=acme/shipsync SHIPSYNC_COMMIT="$bad"
+		[ "$status" -ne 0 ] || { echo "accepted SHIPSYNC_COMMIT $bad"; return 1; }
+		[[ $output == *"SHIPSYNC_COMMIT"* ]] || return 1
+	done
+	for bad in acme 'acme/ship sync' "acme/x'" acme/.. 'a/b/c' ''; do
+		run make -s workflow SHIPSYNC_REPOSITORY="$bad" SHIPSYNC_COMMIT=$COMMIT
+		[ "$status" -ne 0 ] || { echo "accepted SHIPSYNC_REPOSITORY $bad"; return 1; }
+		[[ $output == *"SHIPSYNC_REPOSITORY"* ]] || return 1
+	done
+	for bad in 'linux/amd64 linux/amd64' '' 'linux' "linux/arm64'" 'linux/arm64:x' 'Linux/AMD64'; do
+		run make -s workflow SHIPSYNC_REPOSITORY=acme/shipsync SHIPSYNC_COMMIT=$COMMIT PLATFORMS="$bad"
+		[ "$status" -ne 0 ] || { echo "accepted PLATFORMS $bad"; return 1; }
+		[[ $output == *"PLATFORMS"* ]] || return 1
+	done
+	# make expands nothing in them either
+	for bad in TAG_PREFIX SHIPSYNC_REPOSITORY SHIPSYNC_COMMIT; do
+		run make -s workflow SHIPSYNC_REPOSITORY=acme/shipsync SHIPSYNC_COMMIT=$COMMIT "$bad=\$(shell touch made)x"
+		[ "$status" -ne 0 ] && [ ! -e made ] || { echo "$bad: $output"; return 1; }
+	done
+	[ ! -e .github ]
 }

@@ -1,8 +1,9 @@
 /*
  * gh-release: the GitHub side of a release. Whether CI passed for a tag's
  * commit; a release for the tag made as a draft with notes and assets,
- * published, read back, listed, deleted; the tag deleted. Every verb can run
- * again after a failure and completes what is missing.
+ * published, read back, listed, deleted; the tag deleted; the artifact a
+ * tag's release run kept, downloaded and checked. Every verb can run again
+ * after a failure and completes what is missing.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -14,13 +15,19 @@
 #include "util.h"
 
 #define DEFAULT_API "https://api.github.com"
+/* The release workflow `make workflow` installs into a project. */
+#define DEFAULT_WORKFLOW "release.yml"
+/* What its merge job keeps: the merged manifest and every file it names. */
+#define DEFAULT_ARTIFACT "shipsync-dist"
 
 static noreturn void usage(int code)
 {
 	fprintf(code ? stderr : stdout,
-		"usage: gh-release [-nv] [-p per-page] [-t seconds] ci-status [-W workflow] [-w seconds] tag\n"
+		"usage: gh-release [-nv] [-p per-page] [-t seconds] ci-status [-a | -W workflow] [-c commit] [-w seconds] tag\n"
 		"       gh-release [-nv] [-p per-page] [-t seconds] draft [-r] [-F notes] [-N name] tag [asset ...]\n"
 		"       gh-release [-nv] [-p per-page] [-t seconds] publish | get | delete | delete-tag tag\n"
+		"       gh-release [-nv] [-p per-page] [-t seconds] download-artifact [-A name] [-W workflow] [-c commit]\n"
+		"                  tag dir\n"
 		"       gh-release [-v] [-p per-page] [-t seconds] list\n");
 	exit(code);
 }
@@ -84,6 +91,11 @@ static int bad_tag(const char *tag)
 	return 0;
 }
 
+static int is_commit(const char *s)
+{
+	return strlen(s) == 40 && strspn(s, "0123456789abcdefABCDEF") == 40;
+}
+
 static unsigned long seconds_arg(const char *opt, const char *arg, unsigned long max)
 {
 	unsigned long v;
@@ -96,6 +108,9 @@ static unsigned long seconds_arg(const char *opt, const char *arg, unsigned long
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
+		{ "artifact", required_argument, NULL, 'A' },
+		{ "all-workflows", no_argument, NULL, 'a' },
+		{ "commit", required_argument, NULL, 'c' },
 		{ "notes", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "name", required_argument, NULL, 'N' },
@@ -112,13 +127,17 @@ int main(int argc, char **argv)
 	struct gh g = { .per_page = 100 };
 	struct ci_options ci = { 0 };
 	struct draft_options d = { 0 };
+	struct artifact_options art = { 0 };
 	unsigned long timeout = 600, per_page;
 	const char *verb, *tag = NULL;
-	int c, ret, takes_tag;
+	int c, ret, takes_tag, is_artifact, all_workflows = 0;
 
 	setup_tool(argv[0]);
-	while ((c = getopt_long(argc, argv, "F:hN:np:rt:VvW:w:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "A:ac:F:hN:np:rt:VvW:w:", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'A': art.name = optarg; break;
+		case 'a': all_workflows = 1; break;
+		case 'c': ci.commit = optarg; break;
 		case 'F': d.notes = optarg; break;
 		case 'h': usage(EXIT_OK);
 		case 'N': d.name = optarg; break;
@@ -143,16 +162,35 @@ int main(int argc, char **argv)
 		usage(EXIT_USAGE);
 	verb = argv[0];
 	takes_tag = strcmp(verb, "list") != 0;
-	if (!strcmp(verb, "draft") ? argc < 2 : argc != 1 + takes_tag)
+	is_artifact = !strcmp(verb, "download-artifact");
+	if (!strcmp(verb, "draft") ? argc < 2 : argc != 1 + takes_tag + is_artifact)
 		usage(EXIT_USAGE);
 	if (takes_tag && bad_tag(tag = argv[1]))
 		die_code(EXIT_USAGE, "'%s' is not a valid tag name", tag);
 	if (strcmp(verb, "draft") && (d.notes || d.name || d.replace))
 		die_code(EXIT_USAGE, "--notes, --name and --replace belong to draft");
-	if (strcmp(verb, "ci-status") && (ci.workflow || ci.wait_s))
-		die_code(EXIT_USAGE, "--workflow and --wait belong to ci-status");
+	if (strcmp(verb, "ci-status") && (ci.wait_s || all_workflows))
+		die_code(EXIT_USAGE, "--all-workflows and --wait belong to ci-status");
+	if (strcmp(verb, "ci-status") && !is_artifact && (ci.workflow || ci.commit))
+		die_code(EXIT_USAGE, "--workflow and --commit belong to ci-status and download-artifact");
+	if (!is_artifact && art.name)
+		die_code(EXIT_USAGE, "--artifact belongs to download-artifact");
+	if (!art.name)
+		art.name = DEFAULT_ARTIFACT;
+	if (is_artifact && (!*art.name || strlen(art.name) > 200))
+		die_code(EXIT_USAGE, "--artifact: '%s' is not an artifact name", art.name);
+	if (is_artifact && !*argv[2])
+		die_code(EXIT_USAGE, "download-artifact: the directory to download into has no name");
+	if (ci.workflow && all_workflows)
+		die_code(EXIT_USAGE, "--workflow and --all-workflows exclude each other");
 	if (ci.workflow && (!*ci.workflow || strchr(ci.workflow, '/')))
 		die_code(EXIT_USAGE, "--workflow: '%s' is not a workflow file name (release.yml)", ci.workflow);
+	if (ci.commit && !is_commit(ci.commit))
+		die_code(EXIT_USAGE, "--commit: '%s' is not a full 40-hex commit (git rev-parse HEAD)", ci.commit);
+	if (!ci.workflow && !all_workflows)
+		ci.workflow = DEFAULT_WORKFLOW;
+	art.workflow = ci.workflow;
+	art.commit = ci.commit;
 
 	if ((ret = setup_client(&g)))
 		goto out;
@@ -171,9 +209,11 @@ int main(int argc, char **argv)
 		ret = release_delete(&g, tag);
 	else if (!strcmp(verb, "delete-tag"))
 		ret = tag_delete(&g, tag);
+	else if (is_artifact)
+		ret = artifact_download(&g, tag, &art, argv[2]);
 	else
 		ret = error_code(EXIT_USAGE, "unknown command '%s': ci-status, draft, publish, get, list, delete, "
-				 "delete-tag", verb);
+				 "delete-tag, download-artifact", verb);
 out:
 	free(g.api);
 	free(g.owner);

@@ -285,6 +285,11 @@ int gh_send(struct gh *g, const struct gh_call *call, struct http_response *resp
 	}
 	req.download = call->download;
 	req.follow_redirects = call->download != NULL;
+	if (call->download) {
+		/* An artifact runs to gigabytes: only a transfer that stops moving fails. */
+		req.stall_ms = 60000;
+		req.progress_label = "downloading";
+	}
 	req.deadline_ms = left;
 	req.classify = rate_limited;
 	note("%s %s", method, url);

@@ -58,10 +58,29 @@ long rate_limit_wait_ms(long status, const char *retry_after, const char *remain
 /* ci.c */
 struct ci_options {
 	const char *workflow;	/* a workflow file name, or NULL for every workflow */
+	const char *commit;	/* the commit the tag must be on GitHub, or NULL */
 	unsigned long wait_s;	/* keep polling while pending, up to this long */
 };
 int gh_resolve_tag(struct gh *g, const char *tag, char **sha);
+/* The tag's commit, which must be expect when that is not NULL (else EXIT_CONFLICT). */
+int gh_tag_commit(struct gh *g, const char *tag, const char *expect, char **sha);
+/* The id of the newest run of workflow for sha, when it passed; else why not, printed. */
+int ci_passed_run(struct gh *g, const char *tag, const char *sha, const char *workflow, long long *run_id);
 int ci_status(struct gh *g, const char *tag, const struct ci_options *o);
+
+/* artifact.c */
+struct artifact_options {
+	const char *workflow;	/* the workflow file whose run kept it */
+	const char *commit;	/* the commit the tag must be on GitHub, or NULL */
+	const char *name;	/* the artifact's name */
+};
+int artifact_download(struct gh *g, const char *tag, const struct artifact_options *o, const char *dir);
+/*
+ * Whether the first len bytes of name are a relative path of plain
+ * components: no leading slash, no empty, "." or ".." component, no
+ * backslash or control character, at most 1024 bytes.
+ */
+int artifact_safe_name(const char *name, size_t len);
 
 /* release.c */
 struct draft_options {
