@@ -7,7 +7,7 @@ SHIPSYNC_VARS := VERSION PREID PYPROJECT COMPOSE_FILES CHANGELOG TAG_PREFIX VERS
 	PLATFORMS DOCKER DIST HEALTH_URL HEALTH_FIELD HEALTH_EXPECT HEALTH_TIMEOUT VALIDATE_NETWORK \
 	DOCKERFILE DOCKER_CONTEXT PYTHON PYPI_REPOSITORY_URL REGISTRY GITHUB_REPOSITORY CI_WORKFLOW \
 	DRY_RUN ROLLBACK_REMOTE_TAG VALIDATE_GRACE PARTS REPORT_JSON \
-	SHIPSYNC_REPOSITORY SHIPSYNC_COMMIT WORKFLOW_REPLACE
+	SHIPSYNC_REPOSITORY SHIPSYNC_COMMIT WORKFLOW_REPLACE LOCAL_VALIDATE
 
 # The variables of one image, NAME_<key> where <key> is the last component
 # of its repository (HEALTH_URL_web for ghcr.io/acme/web): those set before
@@ -65,6 +65,8 @@ DRY_RUN             ?=
 ROLLBACK_REMOTE_TAG ?=
 # A file publish writes its report to as JSON.
 REPORT_JSON         ?=
+# Non-empty: publish never fetches CI's artifact; make validate runs here.
+LOCAL_VALIDATE      ?=
 
 # make workflow: where CI fetches shipsync from, at which commit, and
 # whether a release.yml that differs is replaced.

@@ -12,7 +12,7 @@ me=fetch-dist
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
-case $DIST in '') die "DIST is empty" ;; /*) ;; *) DIST=./$DIST ;; esac
+case $DIST in '') die "DIST is empty" ;; /*|./*) ;; *) DIST=./$DIST ;; esac
 check_tag_prefix
 versions=$(version_tags --points-at HEAD)
 [ -n "$versions" ] || die "no ${TAG_PREFIX}X.Y.Z tag at HEAD: check out the tag whose CI run to fetch"

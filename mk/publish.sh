@@ -130,15 +130,26 @@ archives() {
 	[ -z "${archives_of[$1]:-}" ] || mapfile -t archives <<<"${archives_of[$1]%$'\n'}"
 }
 
+# fetch_validated: with no manifest in DIST, the bytes CI validated for the
+# tag are what ships, not a rebuild here. The download writes only DIST, so
+# a dry run fetches too: its preview is then of those very files.
+fetch_validated() {
+	[ ! -f "$MANIFEST" ] || return 0
+	[ -z "$LOCAL_VALIDATE" ] || die "no '$MANIFEST': run make validate for $tag first (LOCAL_VALIDATE is set)"
+	say "no '$MANIFEST': fetching what CI validated for $tag (LOCAL_VALIDATE=1 and make validate build it here instead)"
+	DRY_RUN='' "$here/fetch-dist.sh" || exit
+}
+
 preflight() {
 	find_tag
 	[ -z "$(git status --porcelain --untracked-files=no)" ] || die "the work tree has uncommitted changes"
+	fetch_validated
 	"$here/version-check.sh" >&2 || die "the version references disagree (table above); fix them and tag again"
 	read_manifest
 	[ -n "${GITHUB_TOKEN:-}${GH_TOKEN:-}" ] || die "no GITHUB_TOKEN or GH_TOKEN in the environment: the GitHub release needs one"
 	[ -n "${PYPI_TOKEN:-}${TWINE_PASSWORD:-}${ACTIONS_ID_TOKEN_REQUEST_URL:-}" ] || [ -f "${HOME:-/}/.pypirc" ] ||
 		die "no PyPI credentials: set PYPI_TOKEN (or TWINE_USERNAME/TWINE_PASSWORD, ~/.pypirc, or trusted publishing)"
-	local ci=(gh-release ci-status)
+	local ci=(gh-release ci-status --commit "$(git rev-parse --verify -q 'HEAD^{commit}')")
 	[ -z "$CI_WORKFLOW" ] || ci+=(--workflow "$CI_WORKFLOW")
 	"${ci[@]}" -- "$tag" || die "CI has not passed for $tag (gh-release ci-status says why); publish waits for a green run"
 	say "preflight passed for $tag${DRY_RUN:+ (dry run: nothing will be changed)}"

@@ -276,6 +276,35 @@ nothing_left() {
 	[[ $output == *"no vX.Y.Z tag at HEAD"* ]]
 }
 
+@test "make publish with no manifest in DIST fetches what CI validated first, unless LOCAL_VALIDATE" {
+	local head
+	make_dist
+	mkzip a.zip "${ENTRIES[@]}"
+	mkdir proj && cd proj
+	git init -q .
+	printf 'include %s/mk/release.mk\n' "$TOP" >Makefile
+	git add Makefile
+	git -c user.name=t -c user.email=t@example.com commit -q -m release
+	git -c user.name=t -c user.email=t@example.com tag -a v1.0.0 -m v1.0.0
+	head=$(git rev-parse HEAD)
+	seed_tag v1.0.0 "$head"
+	gh_control /seed "{\"runs\": [{\"id\": 704, \"head_sha\": \"$head\", \"conclusion\": \"success\",
+		\"artifacts\": [{\"name\": \"shipsync-dist\", \"file\": \"$PWD/../a.zip\"}]}]}"
+	run make -s publish DRY_RUN=1 LOCAL_VALIDATE=1
+	[ "$status" -ne 0 ]
+	[[ $output == *"no './dist/shipsync-manifest': run make validate for v1.0.0 first (LOCAL_VALIDATE is set)"* ]]
+	[ ! -e dist ]
+	# The fetch happens before anything else reads DIST; this bare project
+	# then fails its version check, after the artifact is in place.
+	run make -s publish DRY_RUN=1
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ $output == *"publish: no './dist/shipsync-manifest': fetching what CI validated for v1.0.0"* ]]
+	[[ $output == *"fetch-dist: './dist' holds what CI validated for v1.0.0"* ]]
+	cmp ../src/image-linux-amd64.tar dist/image-linux-amd64.tar
+	cmp ../src/shipsync-manifest dist/shipsync-manifest
+}
+
 @test "the proxies refused no exchange of this file" {
 	[ -z "$(github_violations "$BATS_FILE_TMPDIR/github")" ]
 }

@@ -239,7 +239,7 @@ edit_manifest() {
 	registry
 	mkarchive big.tar --arch amd64 --seed bars --layers 2 --size 2000000
 	script -qec "oci-push -t v1.0.0 $REGISTRY/acme/app big.tar" /dev/null >tty.out
-	grep -q 'total .*\[#*\] 100% of' tty.out
+	grep -q 'total .*\[#*\] 100% of' tty.out || { cat -v tty.out; false; }
 	run oci-push -t v1.0.1 "$REGISTRY/acme/app" big.tar
 	[ "$status" -eq 0 ]
 	! grep -q 'total' <<<"$output"
