@@ -1005,8 +1005,13 @@ long http_retry_after_ms(const struct http_response *resp)
 	} else {
 		time_t when = curl_getdate(v, NULL);
 
-		if (when != -1)
-			ms = when <= time(NULL) ? 0 : (long)(when - time(NULL)) * 1000;
+		time_t now = time(NULL);
+
+		/* A date centuries ahead must not overflow on its way to the cap. */
+		if (when != -1 && when - now > MAX_RETRY_AFTER_MS / 1000)
+			ms = MAX_RETRY_AFTER_MS;
+		else if (when != -1)
+			ms = when <= now ? 0 : (long)(when - now) * 1000;
 	}
 	free(v);
 	return ms > MAX_RETRY_AFTER_MS ? MAX_RETRY_AFTER_MS : ms;
