@@ -241,8 +241,10 @@ nothing_left() {
 	[ "$(state "len(log)")" -eq 0 ]
 }
 
-@test "make fetch-dist puts what CI validated for the tag at HEAD into DIST, or refuses a tag moved" {
-	local head
+# tagged_project RUN-ID: a project in ./proj (entered) that includes
+# release.mk, tagged v1.0.0 at its one commit, as GitHub knows it too, with
+# a successful release run RUN-ID holding the artifact a.zip; sets head.
+tagged_project() {
 	make_dist
 	mkzip a.zip "${ENTRIES[@]}"
 	mkdir proj && cd proj
@@ -253,8 +255,13 @@ nothing_left() {
 	git -c user.name=t -c user.email=t@example.com tag -a v1.0.0 -m v1.0.0
 	head=$(git rev-parse HEAD)
 	seed_tag v1.0.0 "$head"
-	gh_control /seed "{\"runs\": [{\"id\": 703, \"head_sha\": \"$head\", \"conclusion\": \"success\",
+	gh_control /seed "{\"runs\": [{\"id\": $1, \"head_sha\": \"$head\", \"conclusion\": \"success\",
 		\"artifacts\": [{\"name\": \"shipsync-dist\", \"file\": \"$PWD/../a.zip\"}]}]}"
+}
+
+@test "make fetch-dist puts what CI validated for the tag at HEAD into DIST, or refuses a tag moved" {
+	local head
+	tagged_project 703
 	run make -s fetch-dist DRY_RUN=1
 	echo "$output"
 	[ "$status" -eq 0 ]
@@ -278,18 +285,7 @@ nothing_left() {
 
 @test "make publish with no manifest in DIST fetches what CI validated first, unless LOCAL_VALIDATE" {
 	local head
-	make_dist
-	mkzip a.zip "${ENTRIES[@]}"
-	mkdir proj && cd proj
-	git init -q .
-	printf 'include %s/mk/release.mk\n' "$TOP" >Makefile
-	git add Makefile
-	git -c user.name=t -c user.email=t@example.com commit -q -m release
-	git -c user.name=t -c user.email=t@example.com tag -a v1.0.0 -m v1.0.0
-	head=$(git rev-parse HEAD)
-	seed_tag v1.0.0 "$head"
-	gh_control /seed "{\"runs\": [{\"id\": 704, \"head_sha\": \"$head\", \"conclusion\": \"success\",
-		\"artifacts\": [{\"name\": \"shipsync-dist\", \"file\": \"$PWD/../a.zip\"}]}]}"
+	tagged_project 704
 	run make -s publish DRY_RUN=1 LOCAL_VALIDATE=1
 	[ "$status" -ne 0 ]
 	[[ $output == *"no './dist/shipsync-manifest': run make validate for v1.0.0 first (LOCAL_VALIDATE is set)"* ]]
