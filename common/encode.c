@@ -67,7 +67,7 @@ void encode_percent(struct strbuf *sb, const char *s)
 	curl_free(e);
 }
 
-static int hex_value(char c)
+int hex_value(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';

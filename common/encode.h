@@ -23,4 +23,7 @@ int decode_percent(struct strbuf *sb, const char *s, size_t len);
 /* Append code point cp as UTF-8 (cp <= 0x10FFFF, not a surrogate). */
 void encode_utf8(struct strbuf *sb, unsigned long cp);
 
+/* The value of one hexadecimal digit, or -1. */
+int hex_value(char c);
+
 #endif

@@ -196,17 +196,6 @@ static size_t quoted_end(const struct scanner *s, size_t p, size_t limit)
 	return NOPOS;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* The character a double-quoted escape stands for, or -1; *width gets hex digits to read. */
 static long simple_escape(char c, int *width)
 {
@@ -252,7 +241,7 @@ static int decode_scalar(const struct scanner *s, const struct scalar *sc,
 			if (v < 0 || i + 2 + (size_t)width > end)
 				return -1;
 			for (k = 0; k < (size_t)width; k++) {
-				int h = hexval(s->buf[i + 2 + k]);
+				int h = hex_value(s->buf[i + 2 + k]);
 				if (h < 0)
 					return -1;
 				v = v * 16 + h;
