@@ -23,6 +23,8 @@ head=$(git rev-parse --verify -q 'HEAD^{commit}') || die "cannot read the commit
 args=(download-artifact --commit "$head")
 [ -z "$CI_WORKFLOW" ] || args+=(--workflow "$CI_WORKFLOW")
 [ -z "$DRY_RUN" ] || args=(-n "${args[@]}")
+# gh-release fills DIST beside itself and then renames: its parent must exist.
+[ -n "$DRY_RUN" ] || mkdir -p -- "$(dirname -- "$DIST")" || die "cannot make the directory of '$DIST'"
 gh-release "${args[@]}" -- "$tag" "$DIST" ||
 	die "no validated artifact for $tag in '$DIST' (gh-release says why); make validate builds one here instead"
 [ -n "$DRY_RUN" ] || say "'$DIST' holds what CI validated for $tag"

@@ -267,10 +267,10 @@ tagged_project() {
 	[ "$status" -eq 0 ]
 	[[ $output == *"download artifact 'shipsync-dist' ("*" of run 703 of release.yml into ./dist"* ]]
 	[ ! -e dist ]
-	run make -s fetch-dist DIST=ci-dist
+	run make -s fetch-dist DIST=out/ci-dist
 	echo "$output"
 	[ "$status" -eq 0 ]
-	cmp ../src/image-linux-amd64.tar ci-dist/image-linux-amd64.tar
+	cmp ../src/image-linux-amd64.tar out/ci-dist/image-linux-amd64.tar
 	# GitHub's tag at another commit than HEAD: nothing is fetched
 	seed_tag v1.0.0 $SHA_B
 	run make -s fetch-dist

@@ -204,7 +204,7 @@ as_json() {
 	[[ $(jq -r '.jobs.publish.if' <<<"$j") == *"vars.SHIPSYNC_LOCAL_PUBLISH"* ]]
 	[ "$(jq -r '.concurrency["cancel-in-progress"]' <<<"$j")" = false ]
 	# credentials reach the make publish step alone, not the steps that build shipsync
-	[ "$(jq -c '[.jobs[].steps[] | select(.env // {} | has("GITHUB_TOKEN") or has("OCI_PASSWORD")) | .run]' <<<"$j")" = '["make publish"]' ]
+	[ "$(jq -c '[.jobs[].steps[] | select(.env // {} | has("GITHUB_TOKEN") or has("OCI_PASSWORD")) | .run]' <<<"$j")" = '["make publish DIST=\"$DIST\""]' ]
 	[ "$(jq -c '[.env, (.jobs[] | .env)] | map(keys? // []) | flatten | map(select(test("TOKEN|PASSWORD")))' <<<"$j")" = '[]' ]
 }
 
